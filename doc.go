@@ -1,0 +1,32 @@
+// Package userkit is an embeddable library for user management in
+// multi-tenant B2B applications: users, partners (tenants), partner portals
+// and permissions as services over storage the host chooses, plus net/http
+// handlers that speak four documented user APIs.
+//
+// This root package holds only the shared vocabulary: error kinds
+// ([Error], [KindOf], the Err* sentinels), the paging model ([PageRequest],
+// [Page]) and the [Clock]. The services live in sub-packages:
+//
+//	users/        users, passwords, authentication
+//	partners/     partners (tenants), teams, membership
+//	portals/      partner portals, portal roles, attributes, portal users
+//	permissions/  principals, grants, resource roles, service-account keys, audit events
+//	storage/      the storage contract; memory/, sqlite/, postgres/, mysql/ adapters
+//	httpapi/      handlers to mount on a *http.ServeMux
+//
+// Quick start over the in-memory store:
+//
+//	store := memory.New()
+//	authz := permissions.New(store, nil)
+//	us := users.New(store, authz, nil)
+//	ctx := permissions.WithPrincipal(context.Background(), permissions.System)
+//	u, err := us.Create(ctx, users.CreateParams{
+//		Email: "mona.benson@example.com", FirstName: "Mona", LastName: "Benson",
+//		Password: "Samplepassword12",
+//	})
+//
+// Every failure a caller can act on is a *[Error]; test it with errors.Is
+// against a sentinel or with [KindOf]:
+//
+//	if errors.Is(err, userkit.ErrConflict) { /* the email is taken */ }
+package userkit

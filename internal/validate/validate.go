@@ -1,0 +1,73 @@
+// Package validate runs go-playground/validator over params structs and
+// reports problems as a *userkit.Error of kind Invalid, field by field,
+// keyed by Go field name (the HTTP packages map them to wire names).
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/userkit/userkit"
+)
+
+var (
+	once sync.Once
+	v    *validator.Validate
+)
+
+// Validator returns the shared validator (with required struct enabled), so
+// packages can register their own tags once at init.
+func Validator() *validator.Validate {
+	once.Do(func() {
+		v = validator.New(validator.WithRequiredStructEnabled())
+	})
+	return v
+}
+
+// Struct validates s. It returns nil or a *userkit.Error{Kind: Invalid}
+// whose Fields maps each failing field (its dotted path below the top
+// struct, e.g. "Email" or "Attributes[0].Value") to a readable problem.
+func Struct(s any) error {
+	err := Validator().Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Err: err}
+	}
+	fields := make(map[string]string, len(verrs))
+	for _, fe := range verrs {
+		name := fe.StructNamespace()
+		if _, rest, ok := strings.Cut(name, "."); ok {
+			name = rest
+		}
+		if _, seen := fields[name]; !seen {
+			fields[name] = Problem(fe.Tag(), fe.Param())
+		}
+	}
+	return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
+}
+
+// Problem turns a validator tag into the sentence a client sees.
+func Problem(tag, param string) string {
+	switch tag {
+	case "required":
+		return "is required"
+	case "email":
+		return "must be a valid email address"
+	case "max":
+		return fmt.Sprintf("must be at most %s characters", param)
+	case "min":
+		return fmt.Sprintf("must be at least %s characters", param)
+	case "oneof":
+		return "must be one of: " + param
+	case "uuid":
+		return "must be a UUID"
+	default:
+		return fmt.Sprintf("failed the %q rule", tag)
+	}
+}

@@ -1,0 +1,193 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+)
+
+// The storage contract. Every adapter (memory, sqlite, postgres, mysql)
+// implements Store and passes storagetest.Run.
+//
+// The error contract, checked by the conformance suite:
+//   - a missing record is a *userkit.Error of kind NotFound;
+//   - a duplicate unique key is kind Conflict, with Fields naming the Go
+//     field of the record that clashed ("EmailNorm", "LoginName",
+//     "TechnicalName", "Name", "ID", "Hash");
+//   - an Update whose expected version is not the stored one is kind
+//     PreconditionFailed and changes nothing;
+//   - a reference to a missing parent (a member of a missing partner, a
+//     role of a missing portal, ...) is kind NotFound;
+//   - anything else is kind Internal wrapping the driver's error.
+//
+// Create methods take the record with every field set by the caller except
+// store-assigned ones (Num), which they fill in. Update methods write the
+// whole record when its stored Version equals expectVersion, and store
+// Version = expectVersion+1 (the caller sets rec.Version to that value).
+// Lists never return nil slices. Deleting a parent deletes what hangs off
+// it (memberships, teams, roles, attributes, grants, keys, resource roles).
+//
+// Keyset paging (PageRequest.After) orders by ID (UUIDv7, so by creation)
+// and After is the String() of the last ID seen; Next is set when more
+// items may follow. Numbered paging (Page > 0) uses the same order with an
+// offset. Total is counted only when PageRequest.Total is set, else -1.
+
+// UserStore keeps users.
+type UserStore interface {
+	CreateUser(ctx context.Context, rec *UserRecord) error
+	GetUser(ctx context.Context, id uuid.UUID) (UserRecord, error)
+	GetUserByNum(ctx context.Context, num int64) (UserRecord, error)
+	GetUserByEmail(ctx context.Context, emailNorm string) (UserRecord, error)
+	UpdateUser(ctx context.Context, rec UserRecord, expectVersion int64) error
+	DeleteUser(ctx context.Context, id uuid.UUID) error
+	ListUsers(ctx context.Context, f UserFilter, p userkit.PageRequest) (userkit.Page[UserRecord], error)
+	// LoginNamesWithPrefix returns the login names that equal prefix or start
+	// with it, so a service can pick the next free "mona.benson2".
+	LoginNamesWithPrefix(ctx context.Context, prefix string) ([]string, error)
+}
+
+// PartnerStore keeps partners, their teams and their members.
+type PartnerStore interface {
+	CreatePartner(ctx context.Context, rec *PartnerRecord) error
+	GetPartner(ctx context.Context, id uuid.UUID) (PartnerRecord, error)
+	GetPartnerByNum(ctx context.Context, num int64) (PartnerRecord, error)
+	UpdatePartner(ctx context.Context, rec PartnerRecord, expectVersion int64) error
+	DeletePartner(ctx context.Context, id uuid.UUID) error
+	ListPartners(ctx context.Context, p userkit.PageRequest) (userkit.Page[PartnerRecord], error)
+
+	// AddPartnerMember is Conflict when the user is already a member.
+	AddPartnerMember(ctx context.Context, rec PartnerMemberRecord) error
+	// RemovePartnerMember is NotFound when the user is not a member. It also
+	// removes the user from the partner's teams.
+	RemovePartnerMember(ctx context.Context, partnerID, userID uuid.UUID) error
+	IsPartnerMember(ctx context.Context, partnerID, userID uuid.UUID) (bool, error)
+	// PartnersOfUser lists the user's partners in the order they were joined
+	// (the first is the user's primary partner).
+	PartnersOfUser(ctx context.Context, userID uuid.UUID) ([]PartnerRecord, error)
+
+	CreateTeam(ctx context.Context, rec *TeamRecord) error
+	GetTeam(ctx context.Context, id uuid.UUID) (TeamRecord, error)
+	GetTeamByNum(ctx context.Context, num int64) (TeamRecord, error)
+	UpdateTeam(ctx context.Context, rec TeamRecord, expectVersion int64) error
+	DeleteTeam(ctx context.Context, id uuid.UUID) error
+	// ListTeams lists a partner's teams by ID.
+	ListTeams(ctx context.Context, partnerID uuid.UUID) ([]TeamRecord, error)
+	// AddTeamMember is Conflict when already a member.
+	AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
+	// RemoveTeamMember is NotFound when not a member.
+	RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
+	// TeamMembers lists user IDs in the order they joined.
+	TeamMembers(ctx context.Context, teamID uuid.UUID) ([]uuid.UUID, error)
+	// TeamsOfUser lists the user's teams across partners, by team ID.
+	TeamsOfUser(ctx context.Context, userID uuid.UUID) ([]TeamRecord, error)
+}
+
+// PortalStore keeps portals, their roles, attribute definitions and members.
+type PortalStore interface {
+	CreatePortal(ctx context.Context, rec *PortalRecord) error
+	GetPortal(ctx context.Context, id uuid.UUID) (PortalRecord, error)
+	UpdatePortal(ctx context.Context, rec PortalRecord, expectVersion int64) error
+	DeletePortal(ctx context.Context, id uuid.UUID) error
+	// ListPortals lists portals; a non-nil partnerID keeps only that
+	// partner's portals.
+	ListPortals(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[PortalRecord], error)
+
+	CreatePortalRole(ctx context.Context, rec *PortalRoleRecord) error
+	GetPortalRole(ctx context.Context, id uuid.UUID) (PortalRoleRecord, error)
+	UpdatePortalRole(ctx context.Context, rec PortalRoleRecord) error
+	DeletePortalRole(ctx context.Context, id uuid.UUID) error
+	ListPortalRoles(ctx context.Context, portalID uuid.UUID) ([]PortalRoleRecord, error)
+
+	CreateAttribute(ctx context.Context, rec *AttributeRecord) error
+	GetAttribute(ctx context.Context, id uuid.UUID) (AttributeRecord, error)
+	UpdateAttribute(ctx context.Context, rec AttributeRecord) error
+	DeleteAttribute(ctx context.Context, id uuid.UUID) error
+	ListAttributes(ctx context.Context, portalID uuid.UUID) ([]AttributeRecord, error)
+
+	// AddPortalMember is Conflict when the user is already a member.
+	AddPortalMember(ctx context.Context, rec *PortalMemberRecord) error
+	GetPortalMember(ctx context.Context, portalID, userID uuid.UUID) (PortalMemberRecord, error)
+	UpdatePortalMember(ctx context.Context, rec PortalMemberRecord, expectVersion int64) error
+	// RemovePortalMember is NotFound when the user is not a member.
+	RemovePortalMember(ctx context.Context, portalID, userID uuid.UUID) error
+	// ListPortalMembers pages members oldest first (keyset on member ID).
+	ListPortalMembers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[PortalMemberRecord], error)
+	// PortalsOfUser lists the user's memberships, oldest first.
+	PortalsOfUser(ctx context.Context, userID uuid.UUID) ([]PortalMemberRecord, error)
+}
+
+// PermissionStore keeps resources and resource roles, service accounts,
+// grants and API keys.
+type PermissionStore interface {
+	CreateResource(ctx context.Context, rec *ResourceRecord) error
+	GetResource(ctx context.Context, id string) (ResourceRecord, error)
+	UpdateResource(ctx context.Context, rec ResourceRecord, expectVersion int64) error
+	DeleteResource(ctx context.Context, id string) error
+	// ListResources orders by ID (string order); After is the last ID seen.
+	ListResources(ctx context.Context, p userkit.PageRequest) (userkit.Page[ResourceRecord], error)
+
+	// PutResourceRole creates or replaces the user's role on the resource.
+	PutResourceRole(ctx context.Context, rec ResourceRoleRecord) error
+	GetResourceRole(ctx context.Context, userID uuid.UUID, resourceID string) (ResourceRoleRecord, error)
+	// DeleteResourceRole is NotFound when the user has no role there.
+	DeleteResourceRole(ctx context.Context, userID uuid.UUID, resourceID string) error
+	// ResourceRolesOfUser orders by resource ID.
+	ResourceRolesOfUser(ctx context.Context, userID uuid.UUID) ([]ResourceRoleRecord, error)
+	// ResourceRolesOfResource orders by user ID.
+	ResourceRolesOfResource(ctx context.Context, resourceID string) ([]ResourceRoleRecord, error)
+
+	CreateServiceAccount(ctx context.Context, rec *ServiceAccountRecord) error
+	GetServiceAccount(ctx context.Context, id uuid.UUID) (ServiceAccountRecord, error)
+	UpdateServiceAccount(ctx context.Context, rec ServiceAccountRecord, expectVersion int64) error
+	DeleteServiceAccount(ctx context.Context, id uuid.UUID) error
+	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[ServiceAccountRecord], error)
+
+	// AddGrant is Conflict when the same grant exists.
+	AddGrant(ctx context.Context, rec *GrantRecord) error
+	// RemoveGrant is NotFound when there is no such grant.
+	RemoveGrant(ctx context.Context, id uuid.UUID) error
+	// GrantsOf lists a principal's grants by ID.
+	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]GrantRecord, error)
+
+	CreateAPIKey(ctx context.Context, rec *APIKeyRecord) error
+	GetAPIKey(ctx context.Context, id uuid.UUID) (APIKeyRecord, error)
+	GetAPIKeyByHash(ctx context.Context, hash []byte) (APIKeyRecord, error)
+	// ListAPIKeys lists a service account's keys by ID, revoked ones too.
+	ListAPIKeys(ctx context.Context, serviceAccountID uuid.UUID) ([]APIKeyRecord, error)
+	// UpdateAPIKey writes LastUsedAt, RevokedAt and ExpiresAt.
+	UpdateAPIKey(ctx context.Context, rec APIKeyRecord) error
+}
+
+// EventStore keeps the audit log.
+type EventStore interface {
+	AppendEvent(ctx context.Context, rec EventRecord) error
+	// ListEvents pages events newest first; After is the last ID seen.
+	ListEvents(ctx context.Context, f EventFilter, p userkit.PageRequest) (userkit.Page[EventRecord], error)
+}
+
+// SettingStore keeps small host settings, such as a generated signing
+// secret, so that they survive restarts.
+type SettingStore interface {
+	// GetSetting is NotFound when the key is unset.
+	GetSetting(ctx context.Context, key string) (string, error)
+	// PutSetting creates or replaces the value.
+	PutSetting(ctx context.Context, key, value string) error
+}
+
+// Store is the aggregate every adapter implements.
+type Store interface {
+	UserStore
+	PartnerStore
+	PortalStore
+	PermissionStore
+	EventStore
+	SettingStore
+
+	// InTx runs fn in one transaction: fn's changes through tx are committed
+	// together when fn returns nil and discarded when it returns an error
+	// (which InTx returns). Calling InTx on a tx runs fn in the same
+	// transaction. Adapters may retry fn on serialization failures, so fn
+	// must not have effects outside tx.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+}
