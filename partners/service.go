@@ -1,0 +1,249 @@
+package partners
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/validate"
+	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/users"
+)
+
+// Options configures a Service. nil or zero fields mean defaults.
+type Options struct {
+	// Clock gives the time for records; nil means time.Now.
+	Clock userkit.Clock
+}
+
+// Service manages partners, their teams and which users belong to them.
+// Every method checks the principal in ctx.
+type Service struct {
+	store storage.Store
+	authz *permissions.Service
+	users *users.Service
+	clock userkit.Clock
+}
+
+// Audit actions beyond the permission actions.
+const (
+	actionAddUser       permissions.Action = "partners.add_user"
+	actionRemoveUser    permissions.Action = "partners.remove_user"
+	actionAddTeamMember permissions.Action = "partners.add_team_member"
+	actionRemoveTeamMbr permissions.Action = "partners.remove_team_member"
+)
+
+// maxRetries bounds how often a transaction is run again after losing a
+// race (a taken login name, a concurrent create of the same email, a
+// concurrent update).
+const maxRetries = 20
+
+// New returns a Service over store. us creates the users that AddUser
+// brings in. opts may be nil.
+func New(store storage.Store, authz *permissions.Service, us *users.Service, opts *Options) *Service {
+	s := &Service{store: store, authz: authz, users: us}
+	if opts != nil {
+		s.clock = opts.Clock
+	}
+	return s
+}
+
+func (s *Service) audit(ctx context.Context, tx storage.Store, action permissions.Action, kind, id string, partnerID uuid.UUID) error {
+	return permissions.Audit(ctx, tx, s.clock.Now(), action, kind, id, partnerID)
+}
+
+// notFoundOr turns a lookup miss into NotFound only for principals who may
+// perform action on everything; others get Forbidden (or Unauthenticated)
+// and so learn nothing about what exists.
+func (s *Service) notFoundOr(ctx context.Context, action permissions.Action, err error) error {
+	if errors.Is(err, userkit.ErrNotFound) {
+		if aerr := s.authz.Require(ctx, action, permissions.All); aerr != nil {
+			return aerr
+		}
+	}
+	return err
+}
+
+// Create makes a partner and its default team "<name> All users". It needs
+// partners.create on everything.
+func (s *Service) Create(ctx context.Context, p CreateParams) (Partner, error) {
+	if err := s.authz.Require(ctx, permissions.PartnersCreate, permissions.All); err != nil {
+		return Partner{}, err
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	if err := validate.Struct(p); err != nil {
+		return Partner{}, err
+	}
+	now := s.clock.Now()
+	rec := storage.PartnerRecord{ID: uuid.Must(uuid.NewV7()), Name: p.Name, CreatedAt: now, UpdatedAt: now, Version: 1}
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		r := rec
+		if err := tx.CreatePartner(ctx, &r); err != nil {
+			return err
+		}
+		team := storage.TeamRecord{ID: uuid.Must(uuid.NewV7()), PartnerID: r.ID, Name: DefaultTeamName(r.Name),
+			Default: true, CreatedAt: now, UpdatedAt: now, Version: 1}
+		if err := tx.CreateTeam(ctx, &team); err != nil {
+			return err
+		}
+		rec = r
+		return s.audit(ctx, tx, permissions.PartnersCreate, "partner", r.ID.String(), r.ID)
+	})
+	if err != nil {
+		return Partner{}, err
+	}
+	return partnerFrom(rec), nil
+}
+
+// Get returns the partner with id. It needs partners.read on the partner.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (Partner, error) {
+	if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.PartnerScope(id)); err != nil {
+		return Partner{}, err
+	}
+	rec, err := s.store.GetPartner(ctx, id)
+	if err != nil {
+		return Partner{}, err
+	}
+	return partnerFrom(rec), nil
+}
+
+// GetByNum returns the partner with the store-assigned number num.
+func (s *Service) GetByNum(ctx context.Context, num int64) (Partner, error) {
+	rec, err := s.store.GetPartnerByNum(ctx, num)
+	if err != nil {
+		return Partner{}, s.notFoundOr(ctx, permissions.PartnersRead, err)
+	}
+	if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.PartnerScope(rec.ID)); err != nil {
+		return Partner{}, err
+	}
+	return partnerFrom(rec), nil
+}
+
+// Update renames the partner, and its default team with it. It needs
+// partners.update on the partner. With p.Version set the update is
+// compare-and-set; without it concurrent changes are retried.
+func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Partner, error) {
+	if err := s.authz.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(id)); err != nil {
+		return Partner{}, err
+	}
+	if p.Name != nil {
+		name := strings.TrimSpace(*p.Name)
+		if err := validate.Struct(CreateParams{Name: name}); err != nil {
+			return Partner{}, err
+		}
+		p.Name = &name
+	}
+	var out storage.PartnerRecord
+	err := s.retry(ctx, p.Version == nil, func(tx storage.Store) error {
+		rec, err := tx.GetPartner(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Version != nil && rec.Version != *p.Version {
+			return errStale
+		}
+		prev, now := rec.Version, s.clock.Now()
+		if p.Name != nil && *p.Name != rec.Name {
+			rec.Name = *p.Name
+			if err := s.renameDefaultTeam(ctx, tx, id, rec.Name, now); err != nil {
+				return err
+			}
+		}
+		rec.Version, rec.UpdatedAt = prev+1, now
+		if err := tx.UpdatePartner(ctx, rec, prev); err != nil {
+			return err
+		}
+		out = rec
+		return s.audit(ctx, tx, permissions.PartnersUpdate, "partner", id.String(), id)
+	})
+	if err != nil {
+		return Partner{}, err
+	}
+	return partnerFrom(out), nil
+}
+
+var errStale = userkit.Errorf(userkit.PreconditionFailed, "changed by someone else; reload and retry")
+
+// retry runs fn in a transaction, again when it loses a compare-and-set
+// race and again is true.
+func (s *Service) retry(ctx context.Context, again bool, fn func(tx storage.Store) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.store.InTx(ctx, fn)
+		if err != nil && again && !errors.Is(err, errStale) && errors.Is(err, userkit.ErrPreconditionFailed) && attempt < maxRetries {
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Service) renameDefaultTeam(ctx context.Context, tx storage.Store, partnerID uuid.UUID, name string, now time.Time) error {
+	team, err := defaultTeam(ctx, tx, partnerID)
+	if err != nil {
+		return err
+	}
+	prev := team.Version
+	team.Name, team.Version, team.UpdatedAt = DefaultTeamName(name), prev+1, now
+	return tx.UpdateTeam(ctx, team, prev)
+}
+
+func defaultTeam(ctx context.Context, tx storage.PartnerStore, partnerID uuid.UUID) (storage.TeamRecord, error) {
+	teams, err := tx.ListTeams(ctx, partnerID)
+	if err != nil {
+		return storage.TeamRecord{}, err
+	}
+	for _, t := range teams {
+		if t.Default {
+			return t, nil
+		}
+	}
+	return storage.TeamRecord{}, userkit.Errorf(userkit.Internal, "partner %s has no default team", partnerID)
+}
+
+// Delete removes the partner with its teams and memberships. Its users
+// stay, even those it was the only partner of. It needs partners.delete on
+// the partner.
+func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
+	if err := s.authz.Require(ctx, permissions.PartnersDelete, permissions.PartnerScope(id)); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		if err := tx.DeletePartner(ctx, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, permissions.PartnersDelete, "partner", id.String(), id)
+	})
+}
+
+// List pages all partners. It needs partners.read on everything.
+func (s *Service) List(ctx context.Context, p userkit.PageRequest) (userkit.Page[Partner], error) {
+	if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.All); err != nil {
+		return userkit.Page[Partner]{}, err
+	}
+	page, err := s.store.ListPartners(ctx, p.Normalize())
+	if err != nil {
+		return userkit.Page[Partner]{}, err
+	}
+	return userkit.MapPage(page, partnerFrom), nil
+}
+
+// PartnersOf lists the partners of a user in the order joined; the first
+// is the user's primary partner. It needs users.read on a scope covering
+// the user.
+func (s *Service) PartnersOf(ctx context.Context, userID uuid.UUID) ([]Partner, error) {
+	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, userID); err != nil {
+		return nil, err
+	}
+	recs, err := s.store.PartnersOfUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Partner, len(recs))
+	for i, r := range recs {
+		out[i] = partnerFrom(r)
+	}
+	return out, nil
+}

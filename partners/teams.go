@@ -1,0 +1,242 @@
+package partners
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/validate"
+	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/users"
+)
+
+// CreateTeam adds a team to the partner. It needs partners.update on the
+// partner.
+func (s *Service) CreateTeam(ctx context.Context, partnerID uuid.UUID, p TeamParams) (Team, error) {
+	if err := s.authz.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(partnerID)); err != nil {
+		return Team{}, err
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	if err := validate.Struct(p); err != nil {
+		return Team{}, err
+	}
+	now := s.clock.Now()
+	rec := storage.TeamRecord{ID: uuid.Must(uuid.NewV7()), PartnerID: partnerID, Name: p.Name, CreatedAt: now, UpdatedAt: now, Version: 1}
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		r := rec
+		if err := tx.CreateTeam(ctx, &r); err != nil {
+			return err
+		}
+		rec = r
+		return s.audit(ctx, tx, permissions.PartnersUpdate, "team", r.ID.String(), partnerID)
+	})
+	if err != nil {
+		return Team{}, err
+	}
+	return teamFrom(rec), nil
+}
+
+// team looks a team up and checks action on its partner; a missing team is
+// NotFound only for principals holding action on everything.
+func (s *Service) team(ctx context.Context, action permissions.Action, rec storage.TeamRecord, err error) (storage.TeamRecord, error) {
+	if err != nil {
+		return storage.TeamRecord{}, s.notFoundOr(ctx, action, err)
+	}
+	if err := s.authz.Require(ctx, action, permissions.PartnerScope(rec.PartnerID)); err != nil {
+		return storage.TeamRecord{}, err
+	}
+	return rec, nil
+}
+
+// GetTeam returns the team with id. It needs partners.read on its partner.
+func (s *Service) GetTeam(ctx context.Context, id uuid.UUID) (Team, error) {
+	rec, err := s.store.GetTeam(ctx, id)
+	rec, err = s.team(ctx, permissions.PartnersRead, rec, err)
+	if err != nil {
+		return Team{}, err
+	}
+	return teamFrom(rec), nil
+}
+
+// GetTeamByNum returns the team with the store-assigned number num.
+func (s *Service) GetTeamByNum(ctx context.Context, num int64) (Team, error) {
+	rec, err := s.store.GetTeamByNum(ctx, num)
+	rec, err = s.team(ctx, permissions.PartnersRead, rec, err)
+	if err != nil {
+		return Team{}, err
+	}
+	return teamFrom(rec), nil
+}
+
+// UpdateTeam renames a team. The default team follows its partner's name
+// and cannot be renamed directly (Invalid). It needs partners.update on
+// the team's partner. Version works as in Update.
+func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdateParams) (Team, error) {
+	rec, err := s.store.GetTeam(ctx, id)
+	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
+		return Team{}, err
+	}
+	if p.Name != nil {
+		name := strings.TrimSpace(*p.Name)
+		if err := validate.Struct(TeamParams{Name: name}); err != nil {
+			return Team{}, err
+		}
+		p.Name = &name
+	}
+	if rec.Default && p.Name != nil {
+		return Team{}, userkit.FieldError("Name", "the default team is named after its partner; rename the partner")
+	}
+	var out storage.TeamRecord
+	err = s.retry(ctx, p.Version == nil, func(tx storage.Store) error {
+		rec, err := tx.GetTeam(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Version != nil && rec.Version != *p.Version {
+			return errStale
+		}
+		prev := rec.Version
+		if p.Name != nil {
+			rec.Name = *p.Name
+		}
+		rec.Version, rec.UpdatedAt = prev+1, s.clock.Now()
+		if err := tx.UpdateTeam(ctx, rec, prev); err != nil {
+			return err
+		}
+		out = rec
+		return s.audit(ctx, tx, permissions.PartnersUpdate, "team", id.String(), rec.PartnerID)
+	})
+	if err != nil {
+		return Team{}, err
+	}
+	return teamFrom(out), nil
+}
+
+// DeleteTeam removes a team (not its users). The default team cannot be
+// deleted (Invalid). It needs partners.update on the team's partner.
+func (s *Service) DeleteTeam(ctx context.Context, id uuid.UUID) error {
+	rec, err := s.store.GetTeam(ctx, id)
+	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
+		return err
+	}
+	if rec.Default {
+		return userkit.Errorf(userkit.Invalid, "the default team of a partner cannot be deleted")
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		if err := tx.DeleteTeam(ctx, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, permissions.PartnersUpdate, "team", id.String(), rec.PartnerID)
+	})
+}
+
+// ListTeams lists the partner's teams. It needs partners.read on the
+// partner.
+func (s *Service) ListTeams(ctx context.Context, partnerID uuid.UUID) ([]Team, error) {
+	if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.PartnerScope(partnerID)); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetPartner(ctx, partnerID); err != nil {
+		return nil, err
+	}
+	recs, err := s.store.ListTeams(ctx, partnerID)
+	if err != nil {
+		return nil, err
+	}
+	return teamsFrom(recs), nil
+}
+
+func teamsFrom(recs []storage.TeamRecord) []Team {
+	out := make([]Team, len(recs))
+	for i, r := range recs {
+		out[i] = teamFrom(r)
+	}
+	return out
+}
+
+// AddTeamMember puts a member of the team's partner in the team. A user
+// who is not a member of the partner is Invalid (NotFound when there is
+// no such user); one already in the team is Conflict. It needs
+// partners.update on the team's partner.
+func (s *Service) AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error {
+	rec, err := s.store.GetTeam(ctx, teamID)
+	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		member, err := tx.IsPartnerMember(ctx, rec.PartnerID, userID)
+		if err != nil {
+			return err
+		}
+		if !member {
+			if _, err := tx.GetUser(ctx, userID); err != nil {
+				return err
+			}
+			return userkit.FieldError("UserID", "is not a member of the team's partner")
+		}
+		if err := tx.AddTeamMember(ctx, teamID, userID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actionAddTeamMember, "team", teamID.String(), rec.PartnerID)
+	})
+}
+
+// RemoveTeamMember takes a user out of a team; one not in it is NotFound.
+// Members cannot leave the default team other than by leaving the partner
+// (Invalid). It needs partners.update on the team's partner.
+func (s *Service) RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) error {
+	rec, err := s.store.GetTeam(ctx, teamID)
+	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
+		return err
+	}
+	if rec.Default {
+		return userkit.Errorf(userkit.Invalid, "members leave the default team by leaving the partner")
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		if err := tx.RemoveTeamMember(ctx, teamID, userID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actionRemoveTeamMbr, "team", teamID.String(), rec.PartnerID)
+	})
+}
+
+// TeamMembers lists the team's users in the order they joined. It needs
+// partners.read on the team's partner.
+func (s *Service) TeamMembers(ctx context.Context, teamID uuid.UUID) ([]users.User, error) {
+	rec, err := s.store.GetTeam(ctx, teamID)
+	if _, err = s.team(ctx, permissions.PartnersRead, rec, err); err != nil {
+		return nil, err
+	}
+	ids, err := s.store.TeamMembers(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]users.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := s.store.GetUser(ctx, id)
+		if errors.Is(err, userkit.ErrNotFound) {
+			continue // deleted since the list was read
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, users.FromRecord(u))
+	}
+	return out, nil
+}
+
+// TeamsOf lists the user's teams across partners. It needs users.read on a
+// scope covering the user.
+func (s *Service) TeamsOf(ctx context.Context, userID uuid.UUID) ([]Team, error) {
+	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, userID); err != nil {
+		return nil, err
+	}
+	recs, err := s.store.TeamsOfUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return teamsFrom(recs), nil
+}
