@@ -70,7 +70,10 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 	if err != nil {
 		return false, err
 	}
-	var owner uuid.UUID // the partner owning a portal scope, looked up once
+	var (
+		owner      uuid.UUID // the partner owning a portal scope, looked up once
+		ownerKnown bool      // set after the look-up, also when the portal has no owner
+	)
 	for _, g := range grants {
 		if action != anyAction && !Matches(g.Action, action) {
 			continue
@@ -81,15 +84,12 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 		case g.ScopeKind == scope.Kind && g.ScopeID == scope.ID:
 			return true, nil
 		case g.ScopeKind == storage.ScopePartner && scope.Kind == storage.ScopePortal:
-			if owner == uuid.Nil {
+			if !ownerKnown {
 				portal, err := s.store.GetPortal(ctx, scope.ID)
-				if err != nil {
-					if errors.Is(err, userkit.ErrNotFound) {
-						continue
-					}
+				if err != nil && !errors.Is(err, userkit.ErrNotFound) {
 					return false, err
 				}
-				owner = portal.PartnerID
+				owner, ownerKnown = portal.PartnerID, true // a missing portal has no owner
 			}
 			if owner != uuid.Nil && owner == g.ScopeID {
 				return true, nil

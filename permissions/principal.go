@@ -30,8 +30,11 @@ var System = Principal{Kind: KindSystem}
 // User returns the principal of the user with the given ID.
 func User(id uuid.UUID) Principal { return Principal{Kind: KindUser, ID: id} }
 
-// ServiceAccount returns the principal of the service account with the ID.
-func ServiceAccount(id uuid.UUID) Principal { return Principal{Kind: KindServiceAccount, ID: id} }
+// ServiceAccountPrincipal returns the principal of the service account with
+// the ID. (The name ServiceAccount is the service account's record type.)
+func ServiceAccountPrincipal(id uuid.UUID) Principal {
+	return Principal{Kind: KindServiceAccount, ID: id}
+}
 
 type principalKey struct{}
 

@@ -1,0 +1,271 @@
+package portals
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
+)
+
+// AttributeType is the type of a user attribute's values.
+type AttributeType string
+
+// The attribute types. Values are strings on the wire and in storage; the
+// type says which strings are allowed.
+const (
+	TypeString  AttributeType = "STRING"  // any text
+	TypeBoolean AttributeType = "BOOLEAN" // "true" or "false"
+	TypeNumber  AttributeType = "NUMBER"  // a finite decimal number, e.g. "42" or "-1.5"
+	TypeTime    AttributeType = "TIME"    // RFC 3339, e.g. "2025-05-21T10:00:00Z"
+)
+
+// Valid reports whether t is one of the four types.
+func (t AttributeType) Valid() bool {
+	switch t {
+	case TypeString, TypeBoolean, TypeNumber, TypeTime:
+		return true
+	}
+	return false
+}
+
+// Attribute defines a user attribute of a portal, such as a "Tenant ID"
+// used for row-level filtering.
+type Attribute struct {
+	ID                  uuid.UUID
+	PortalID            uuid.UUID
+	Name                string
+	Label               string
+	Type                AttributeType
+	AllowMultipleValues bool
+}
+
+// AttributeParams defines an attribute. Name is unique within the portal;
+// Label "" means the Name. The type cannot change later.
+type AttributeParams struct {
+	Name                string `validate:"required,max=100"`
+	Label               string `validate:"max=200"`
+	Type                AttributeType
+	AllowMultipleValues bool
+}
+
+// AttributeUpdateParams changes an attribute; nil fields stay as they are.
+type AttributeUpdateParams struct {
+	Name                *string
+	Label               *string // "" means the Name
+	AllowMultipleValues *bool
+}
+
+// maxValueLen bounds one attribute value, so that attributes stay small
+// labels rather than documents.
+const maxValueLen = 1000
+
+// checkValue reports what is wrong with v as a value of type t ("" when
+// nothing is).
+func checkValue(t AttributeType, v string) string {
+	if len(v) > maxValueLen {
+		return "must be at most " + strconv.Itoa(maxValueLen) + " characters"
+	}
+	switch t {
+	case TypeBoolean:
+		if v != "true" && v != "false" {
+			return "must be \"true\" or \"false\""
+		}
+	case TypeNumber:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "must be a number"
+		}
+	case TypeTime:
+		if _, err := time.Parse(time.RFC3339, v); err != nil {
+			return "must be an RFC 3339 time such as 2025-05-21T10:00:00Z"
+		}
+	}
+	return ""
+}
+
+// validateAttribute checks a definition as created or as it would be after
+// an update, so both follow one set of rules.
+func validateAttribute(p AttributeParams) error {
+	fields := map[string]string{}
+	if !p.Type.Valid() {
+		fields["Type"] = "must be one of: STRING, BOOLEAN, NUMBER, TIME"
+	}
+	return check(p, fields)
+}
+
+func toAttribute(r storage.AttributeRecord) Attribute {
+	return Attribute{
+		ID: r.ID, PortalID: r.PortalID, Name: r.Name, Label: r.Label,
+		Type: AttributeType(r.Type), AllowMultipleValues: r.AllowMultipleValues,
+	}
+}
+
+// CreateAttribute defines an attribute in a portal; it needs portals.update
+// on the portal. A missing portal is NotFound, a taken name Conflict.
+func (s *Service) CreateAttribute(ctx context.Context, portalID uuid.UUID, p AttributeParams) (Attribute, error) {
+	if err := s.authz.Require(ctx, permissions.PortalsUpdate, permissions.PortalScope(portalID)); err != nil {
+		return Attribute{}, err
+	}
+	p.Name = strings.TrimSpace(p.Name)
+	p.Label = strings.TrimSpace(p.Label)
+	if p.Label == "" {
+		p.Label = p.Name
+	}
+	if err := validateAttribute(p); err != nil {
+		return Attribute{}, err
+	}
+	now := s.clock.Now()
+	rec := storage.AttributeRecord{
+		ID: newID(), PortalID: portalID, Name: p.Name, Label: p.Label,
+		Type: string(p.Type), AllowMultipleValues: p.AllowMultipleValues, CreatedAt: now,
+	}
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		if _, err := tx.GetPortal(ctx, portalID); err != nil {
+			return err
+		}
+		if err := tx.CreateAttribute(ctx, &rec); err != nil {
+			return nameTaken(err)
+		}
+		return s.auditInPortal(ctx, tx, permissions.PortalsUpdate, "portal_attribute", rec.ID.String(), portalID)
+	})
+	if err != nil {
+		return Attribute{}, err
+	}
+	return toAttribute(rec), nil
+}
+
+// attribute reads an attribute and checks action on its portal.
+func (s *Service) attribute(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.AttributeRecord, error) {
+	rec, err := s.store.GetAttribute(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	return rec, s.authz.Require(ctx, action, permissions.PortalScope(rec.PortalID))
+}
+
+// GetAttribute returns an attribute; it needs portals.read on its portal.
+func (s *Service) GetAttribute(ctx context.Context, id uuid.UUID) (Attribute, error) {
+	rec, err := s.attribute(ctx, id, permissions.PortalsRead)
+	if err != nil {
+		return Attribute{}, err
+	}
+	return toAttribute(rec), nil
+}
+
+// UpdateAttribute changes an attribute's name, label or whether it allows
+// several values; it needs portals.update on its portal. Switching multiple
+// values off while a member holds several is Conflict.
+func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p AttributeUpdateParams) (Attribute, error) {
+	if _, err := s.attribute(ctx, id, permissions.PortalsUpdate); err != nil {
+		return Attribute{}, err
+	}
+	if p.Name != nil {
+		name := strings.TrimSpace(*p.Name)
+		p.Name = &name
+	}
+	if p.Label != nil {
+		label := strings.TrimSpace(*p.Label)
+		p.Label = &label
+	}
+	var rec storage.AttributeRecord
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		var err error
+		if rec, err = tx.GetAttribute(ctx, id); err != nil {
+			return err
+		}
+		if p.AllowMultipleValues != nil && !*p.AllowMultipleValues && rec.AllowMultipleValues {
+			several := false
+			err := eachMember(ctx, tx, rec.PortalID, func(m storage.PortalMemberRecord) (bool, error) {
+				for _, v := range m.Attributes {
+					if v.AttributeID == id && len(v.Values) > 1 {
+						several = true
+					}
+				}
+				return !several, nil
+			})
+			if err != nil {
+				return err
+			}
+			if several {
+				return &userkit.Error{Kind: userkit.Conflict, Message: "members hold several values of this attribute",
+					Fields: map[string]string{"AllowMultipleValues": "members hold several values"}}
+			}
+		}
+		setIf(&rec.Name, p.Name)
+		setIf(&rec.Label, p.Label)
+		setIf(&rec.AllowMultipleValues, p.AllowMultipleValues)
+		if rec.Label == "" {
+			rec.Label = rec.Name
+		}
+		if err := validateAttribute(AttributeParams{Name: rec.Name, Label: rec.Label, Type: AttributeType(rec.Type)}); err != nil {
+			return err
+		}
+		if err := tx.UpdateAttribute(ctx, rec); err != nil {
+			return nameTaken(err)
+		}
+		return s.auditInPortal(ctx, tx, permissions.PortalsUpdate, "portal_attribute", id.String(), rec.PortalID)
+	})
+	if err != nil {
+		return Attribute{}, err
+	}
+	return toAttribute(rec), nil
+}
+
+// DeleteAttribute deletes an attribute definition and every member's values
+// of it, in one transaction; it needs portals.update on its portal.
+func (s *Service) DeleteAttribute(ctx context.Context, id uuid.UUID) error {
+	if _, err := s.attribute(ctx, id, permissions.PortalsUpdate); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		rec, err := tx.GetAttribute(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		err = eachMember(ctx, tx, rec.PortalID, func(m storage.PortalMemberRecord) (bool, error) {
+			kept := slices.DeleteFunc(slices.Clone(m.Attributes), func(v storage.AttributeValue) bool { return v.AttributeID == id })
+			if len(kept) == len(m.Attributes) {
+				return true, nil
+			}
+			m.Attributes = kept
+			m.UpdatedAt = now
+			m.Version++
+			return true, tx.UpdatePortalMember(ctx, m, m.Version-1)
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteAttribute(ctx, id); err != nil {
+			return err
+		}
+		return s.auditInPortal(ctx, tx, permissions.PortalsUpdate, "portal_attribute", id.String(), rec.PortalID)
+	})
+}
+
+// ListAttributes lists a portal's attribute definitions; it needs
+// portals.read on the portal. A missing portal is NotFound.
+func (s *Service) ListAttributes(ctx context.Context, portalID uuid.UUID) ([]Attribute, error) {
+	if err := s.authz.Require(ctx, permissions.PortalsRead, permissions.PortalScope(portalID)); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetPortal(ctx, portalID); err != nil {
+		return nil, err
+	}
+	recs, err := s.store.ListAttributes(ctx, portalID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Attribute, len(recs))
+	for i, r := range recs {
+		out[i] = toAttribute(r)
+	}
+	return out, nil
+}

@@ -1,0 +1,358 @@
+package portals
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/users"
+)
+
+// AttributeValue is a member's value(s) of one attribute, in the order
+// given. Only attributes that allow multiple values have more than one.
+type AttributeValue struct {
+	ID     uuid.UUID // the attribute's ID
+	Values []string
+}
+
+// Member is a user's membership of a portal.
+type Member struct {
+	ID          uuid.UUID // membership ID; members list oldest first by it
+	PortalID    uuid.UUID
+	User        users.User
+	RoleIDs     []uuid.UUID
+	Locale      string
+	Attributes  []AttributeValue
+	LastLoginAt *time.Time // last login in this portal
+	CreatedAt   time.Time
+	Version     int64
+}
+
+// AttributeInput is one attribute value given when adding a member. An
+// attribute that allows multiple values may appear several times.
+type AttributeInput struct {
+	ID    uuid.UUID
+	Value string
+}
+
+// AddUserParams adds a user to a portal. Email picks the user: a new email
+// creates a user from Email, FirstName, LastName and the optional Password;
+// an existing one adds that user as is (names and password are ignored).
+// RoleIDs needs at least one role of this portal. Locale "" means the
+// portal's default locale ("en_US" unless the portal says otherwise).
+type AddUserParams struct {
+	Email      string
+	FirstName  string
+	LastName   string
+	Password   string
+	RoleIDs    []uuid.UUID
+	Locale     string
+	Attributes []AttributeInput
+}
+
+func toMember(r storage.PortalMemberRecord, u storage.UserRecord) Member {
+	attrs := make([]AttributeValue, len(r.Attributes))
+	for i, a := range r.Attributes {
+		attrs[i] = AttributeValue{ID: a.AttributeID, Values: slices.Clone(a.Values)}
+	}
+	roles := slices.Clone(r.RoleIDs)
+	if roles == nil {
+		roles = []uuid.UUID{}
+	}
+	return Member{
+		ID: r.ID, PortalID: r.PortalID, User: users.FromRecord(u), RoleIDs: roles, Locale: r.Locale,
+		Attributes: attrs, LastLoginAt: r.LastLoginAt, CreatedAt: r.CreatedAt, Version: r.Version,
+	}
+}
+
+// memberTarget names a membership in the audit log.
+func memberTarget(portalID, userID uuid.UUID) string {
+	return portalID.String() + "/" + userID.String()
+}
+
+// membership checks the roles, locale and attributes of p against the
+// portal's definitions read through st, and returns the membership fields:
+// roles in the order given without repeats, the locale, and attribute
+// values grouped by attribute in order of first appearance.
+func membership(ctx context.Context, st storage.Store, portal storage.PortalRecord, p AddUserParams) ([]uuid.UUID, string, []storage.AttributeValue, error) {
+	fields := map[string]string{}
+	roleRecs, err := st.ListPortalRoles(ctx, portal.ID)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var roles []uuid.UUID
+	for _, id := range p.RoleIDs {
+		known := slices.ContainsFunc(roleRecs, func(r storage.PortalRoleRecord) bool { return r.ID == id })
+		if !known {
+			fields["RoleIDs"] = fmt.Sprintf("%s is not a role of this portal", id)
+			break
+		}
+		if !slices.Contains(roles, id) {
+			roles = append(roles, id)
+		}
+	}
+	if len(p.RoleIDs) == 0 {
+		fields["RoleIDs"] = "at least one role is required"
+	}
+
+	locale := p.Locale
+	if locale == "" {
+		locale = portal.DefaultLocale
+	}
+	if locale == "" {
+		locale = DefaultLocale
+	}
+	checkPattern(fields, "Locale", locale, localePattern, localeProblem)
+
+	defs, err := st.ListAttributes(ctx, portal.ID)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var values []storage.AttributeValue
+	for i, in := range p.Attributes {
+		field := fmt.Sprintf("Attributes[%d]", i)
+		at := slices.IndexFunc(defs, func(d storage.AttributeRecord) bool { return d.ID == in.ID })
+		if at < 0 {
+			fields[field+".ID"] = "is not an attribute of this portal"
+			continue
+		}
+		def := defs[at]
+		if problem := checkValue(AttributeType(def.Type), in.Value); problem != "" {
+			fields[field+".Value"] = problem
+			continue
+		}
+		j := slices.IndexFunc(values, func(v storage.AttributeValue) bool { return v.AttributeID == in.ID })
+		switch {
+		case j < 0:
+			values = append(values, storage.AttributeValue{AttributeID: in.ID, Values: []string{in.Value}})
+		case def.AllowMultipleValues:
+			values[j].Values = append(values[j].Values, in.Value)
+		default:
+			fields[field+".ID"] = fmt.Sprintf("attribute %q takes one value", def.Name)
+		}
+	}
+	if len(fields) > 0 {
+		return nil, "", nil, &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
+	}
+	if values == nil {
+		values = []storage.AttributeValue{}
+	}
+	return roles, locale, values, nil
+}
+
+var errAlreadyMember = userkit.Errorf(userkit.Conflict, "the user is already a member of this portal")
+
+// AddUser adds a user to a portal: when no user has the email it creates
+// one (with the password, if given), otherwise it adds the existing user.
+// It needs users.create on the portal. Unknown roles or attributes, bad
+// attribute values and a bad locale are Invalid; a user who is already a
+// member is Conflict. The user and the membership are written in one
+// transaction (a password is hashed before it starts).
+//
+// Portal and partner memberships are independent: adding a user to a
+// portal owned by a partner does not attach the user to that partner, so
+// partner-wide lists and the partner's "last partner" rule are unaffected.
+// Attach them with partners.Service.AddUser when both are wanted.
+func (s *Service) AddUser(ctx context.Context, portalID uuid.UUID, p AddUserParams) (Member, error) {
+	if err := s.authz.Require(ctx, permissions.UsersCreate, permissions.PortalScope(portalID)); err != nil {
+		return Member{}, err
+	}
+	portal, err := s.store.GetPortal(ctx, portalID)
+	if err != nil {
+		return Member{}, err
+	}
+	// Check the membership before hashing a password, so bad input fails
+	// fast and costs no hash.
+	if _, _, _, err := membership(ctx, s.store, portal, p); err != nil {
+		return Member{}, err
+	}
+	var prepared *storage.UserRecord
+	_, err = s.store.GetUserByEmail(ctx, users.NormalizeEmail(p.Email))
+	switch {
+	case errors.Is(err, userkit.ErrNotFound):
+		rec, err := s.users.Prepare(ctx, users.CreateParams{
+			Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Password: p.Password,
+			Locale: p.Locale,
+		})
+		if err != nil {
+			return Member{}, err
+		}
+		prepared = &rec
+	case err != nil:
+		return Member{}, err
+	}
+
+	var out Member
+	for attempt := 0; ; attempt++ {
+		out, err = s.addUser(ctx, portalID, p, prepared)
+		if err != nil && users.IsLoginNameConflict(err) && attempt < loginNameRetries {
+			continue // a concurrent create took the generated login name; pick again
+		}
+		return out, err
+	}
+}
+
+// loginNameRetries bounds how often AddUser retries when concurrent
+// creates keep taking the login name it picked.
+const loginNameRetries = 20
+
+// addUser is AddUser's transaction. prepared is the new user's record when
+// the email was unknown before the transaction.
+func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserParams, prepared *storage.UserRecord) (Member, error) {
+	var out Member
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		// Read everything again inside the transaction: roles, attributes or
+		// the user may have changed since the checks above.
+		portal, err := tx.GetPortal(ctx, portalID)
+		if err != nil {
+			return err
+		}
+		roles, locale, values, err := membership(ctx, tx, portal, p)
+		if err != nil {
+			return err
+		}
+		user, err := tx.GetUserByEmail(ctx, users.NormalizeEmail(p.Email))
+		switch {
+		case errors.Is(err, userkit.ErrNotFound) && prepared != nil:
+			rec := *prepared // a copy, as the store may retry this function
+			if _, err := s.users.Insert(ctx, tx, &rec); err != nil {
+				return err
+			}
+			user = rec
+		case errors.Is(err, userkit.ErrNotFound):
+			// The user was deleted since we looked; creating one now would
+			// need a password hash inside the transaction.
+			return userkit.Errorf(userkit.Conflict, "the user changed while being added; try again")
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.GetPortalMember(ctx, portalID, user.ID); err == nil {
+				return errAlreadyMember
+			} else if !errors.Is(err, userkit.ErrNotFound) {
+				return err
+			}
+		}
+		now := s.clock.Now()
+		m := storage.PortalMemberRecord{
+			ID: newID(), PortalID: portalID, UserID: user.ID, RoleIDs: roles, Locale: locale,
+			Attributes: values, CreatedAt: now, UpdatedAt: now, Version: 1,
+		}
+		if err := tx.AddPortalMember(ctx, &m); err != nil {
+			if errors.Is(err, userkit.ErrConflict) {
+				return errAlreadyMember
+			}
+			return err
+		}
+		out = toMember(m, user)
+		return permissions.Audit(ctx, tx, now, permissions.UsersCreate, "portal_member", memberTarget(portalID, user.ID), portal.PartnerID)
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return out, nil
+}
+
+// GetUser returns a member of the portal; it needs users.read on the
+// portal. A user who is not a member is NotFound.
+func (s *Service) GetUser(ctx context.Context, portalID, userID uuid.UUID) (Member, error) {
+	if err := s.authz.Require(ctx, permissions.UsersRead, permissions.PortalScope(portalID)); err != nil {
+		return Member{}, err
+	}
+	m, err := s.store.GetPortalMember(ctx, portalID, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	u, err := s.store.GetUser(ctx, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	return toMember(m, u), nil
+}
+
+// RemoveUser takes a user out of a portal and reports whether it was a
+// member; not being one is not an error. The user itself stays. It needs
+// users.delete on the portal; a missing portal is NotFound.
+func (s *Service) RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (bool, error) {
+	if err := s.authz.Require(ctx, permissions.UsersDelete, permissions.PortalScope(portalID)); err != nil {
+		return false, err
+	}
+	removed := false
+	err := s.store.InTx(ctx, func(tx storage.Store) error {
+		removed = false
+		portal, err := tx.GetPortal(ctx, portalID)
+		if err != nil {
+			return err
+		}
+		err = tx.RemovePortalMember(ctx, portalID, userID)
+		if errors.Is(err, userkit.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		removed = true
+		return permissions.Audit(ctx, tx, s.clock.Now(), permissions.UsersDelete, "portal_member", memberTarget(portalID, userID), portal.PartnerID)
+	})
+	if err != nil {
+		return false, err
+	}
+	return removed, nil
+}
+
+// ListUsers pages a portal's members, oldest first; it needs users.read on
+// the portal. A missing portal is NotFound.
+func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[Member], error) {
+	if err := s.authz.Require(ctx, permissions.UsersRead, permissions.PortalScope(portalID)); err != nil {
+		return userkit.Page[Member]{}, err
+	}
+	if _, err := s.store.GetPortal(ctx, portalID); err != nil {
+		return userkit.Page[Member]{}, err
+	}
+	page, err := s.store.ListPortalMembers(ctx, portalID, p.Normalize())
+	if err != nil {
+		return userkit.Page[Member]{}, err
+	}
+	out := userkit.Page[Member]{Items: make([]Member, 0, len(page.Items)), Next: page.Next, Total: page.Total}
+	for _, m := range page.Items {
+		u, err := s.store.GetUser(ctx, m.UserID)
+		if errors.Is(err, userkit.ErrNotFound) {
+			continue // deleted after the page was read; its membership went with it
+		}
+		if err != nil {
+			return userkit.Page[Member]{}, err
+		}
+		out.Items = append(out.Items, toMember(m, u))
+	}
+	return out, nil
+}
+
+// RecordLogin sets the member's last login in the portal to now. The user
+// may record their own login; anyone else needs users.update on the
+// portal. A user who is not a member is NotFound.
+func (s *Service) RecordLogin(ctx context.Context, portalID, userID uuid.UUID) error {
+	if p, ok := permissions.PrincipalFrom(ctx); !ok || p != permissions.User(userID) {
+		if err := s.authz.Require(ctx, permissions.UsersUpdate, permissions.PortalScope(portalID)); err != nil {
+			return err
+		}
+	}
+	return s.store.InTx(ctx, func(tx storage.Store) error {
+		m, err := tx.GetPortalMember(ctx, portalID, userID)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		m.LastLoginAt = &now
+		m.UpdatedAt = now
+		m.Version++
+		if err := tx.UpdatePortalMember(ctx, m, m.Version-1); err != nil {
+			return err
+		}
+		return s.auditInPortal(ctx, tx, permissions.UsersUpdate, "portal_member", memberTarget(portalID, userID), portalID)
+	})
+}
