@@ -69,21 +69,41 @@ func toKey(r storage.APIKeyRecord) Key {
 // the store keeps its SHA-256. It needs keys.create on everything; a
 // missing service account is NotFound.
 func (s *Service) CreateKey(ctx context.Context, serviceAccountID uuid.UUID, p KeyParams) (Key, string, error) {
-	if err := s.Require(ctx, KeysCreate, All); err != nil {
+	var raw [keyBytes]byte
+	_, _ = rand.Read(raw[:]) // never fails (Go 1.24+: it would crash instead)
+	secret := keyMarker + base64.RawURLEncoding.EncodeToString(raw[:])
+	k, err := s.addKey(ctx, serviceAccountID, secret, p)
+	if err != nil {
 		return Key{}, "", err
+	}
+	return k, secret, nil
+}
+
+// ImportKey registers a secret the host chose (for example a bootstrap key
+// from its configuration) as a key of the service account. The secret must
+// have the form CreateKey returns; only its SHA-256 is kept. A secret that
+// is already registered is Conflict.
+func (s *Service) ImportKey(ctx context.Context, serviceAccountID uuid.UUID, secret string, p KeyParams) (Key, error) {
+	if !wellFormed(secret) {
+		return Key{}, userkit.FieldError("Secret", `must be "sk:" followed by 43 URL-safe base64 characters`)
+	}
+	return s.addKey(ctx, serviceAccountID, secret, p)
+}
+
+// addKey stores the hash of secret as a key of the service account.
+func (s *Service) addKey(ctx context.Context, serviceAccountID uuid.UUID, secret string, p KeyParams) (Key, error) {
+	if err := s.Require(ctx, KeysCreate, All); err != nil {
+		return Key{}, err
 	}
 	now := s.now()
 	rec := storage.APIKeyRecord{ID: newID(), ServiceAccountID: serviceAccountID, CreatedAt: now}
 	if p.ExpiresAt != nil {
 		exp := p.ExpiresAt.UTC().Truncate(time.Microsecond)
 		if !exp.After(now) {
-			return Key{}, "", userkit.FieldError("ExpiresAt", "must be in the future")
+			return Key{}, userkit.FieldError("ExpiresAt", "must be in the future")
 		}
 		rec.ExpiresAt = &exp
 	}
-	var raw [keyBytes]byte
-	_, _ = rand.Read(raw[:]) // never fails (Go 1.24+: it would crash instead)
-	secret := keyMarker + base64.RawURLEncoding.EncodeToString(raw[:])
 	rec.Prefix = secret[len(keyMarker) : len(keyMarker)+prefixLen]
 	rec.Hash = hashKey(secret)
 	err := s.store.InTx(ctx, func(tx storage.Store) error {
@@ -96,9 +116,19 @@ func (s *Service) CreateKey(ctx context.Context, serviceAccountID uuid.UUID, p K
 		return Audit(ctx, tx, now, KeysCreate, "api_key", rec.ID.String(), uuid.Nil)
 	})
 	if err != nil {
-		return Key{}, "", err
+		return Key{}, err
 	}
-	return toKey(rec), secret, nil
+	return toKey(rec), nil
+}
+
+// wellFormed reports whether secret has the shape of a key CreateKey makes.
+func wellFormed(secret string) bool {
+	rest, ok := strings.CutPrefix(secret, keyMarker)
+	if !ok || base64.RawURLEncoding.DecodedLen(len(rest)) != keyBytes {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(rest)
+	return err == nil
 }
 
 // ListKeys lists a service account's keys by ID, revoked ones too. It needs
@@ -151,11 +181,7 @@ func (s *Service) RevokeKey(ctx context.Context, keyID uuid.UUID) error {
 // same message for all. It records the key's last use, at most once a
 // minute.
 func (s *Service) ResolveKey(ctx context.Context, secret string) (Principal, error) {
-	rest, ok := strings.CutPrefix(secret, keyMarker)
-	if !ok || base64.RawURLEncoding.DecodedLen(len(rest)) != keyBytes {
-		return Principal{}, errBadKey
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(rest); err != nil {
+	if !wellFormed(secret) {
 		return Principal{}, errBadKey
 	}
 	hash := hashKey(secret)

@@ -153,3 +153,35 @@ func TestKeyOpsNeedKeyGrants(t *testing.T) {
 	_, _, err = f.authz.CreateKey(f.sys, newID(), permissions.KeyParams{})
 	is.True(errors.Is(err, userkit.ErrNotFound)) // no such service account
 }
+
+func TestImportKey(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	f := newFixture(t)
+	ctx := context.Background()
+	sa, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "bootstrap"})
+	is.NoErr(err)
+	secret := "sk:" + strings.Repeat("A", 43)
+
+	key, err := f.authz.ImportKey(f.sys, sa.ID, secret, permissions.KeyParams{})
+	is.NoErr(err)
+	is.Equal(key.Prefix, "AAAAAAAA") // the prefix comes from the imported secret
+	stored, err := f.store.GetAPIKey(ctx, key.ID)
+	is.NoErr(err)
+	sum := sha256.Sum256([]byte(secret))
+	is.Equal(stored.Hash, sum[:]) // only the hash is kept
+
+	p, err := f.authz.ResolveKey(ctx, secret)
+	is.NoErr(err)
+	is.Equal(p, permissions.ServiceAccountPrincipal(sa.ID)) // the imported secret authenticates
+
+	_, err = f.authz.ImportKey(f.sys, sa.ID, secret, permissions.KeyParams{})
+	is.True(errors.Is(err, userkit.ErrConflict)) // a secret registers once
+
+	for _, bad := range []string{"", "sk:short", "xx:" + strings.Repeat("A", 43), "sk:" + strings.Repeat("*", 43)} {
+		_, err = f.authz.ImportKey(f.sys, sa.ID, bad, permissions.KeyParams{})
+		is.Equal(userkit.KindOf(err), userkit.Invalid) // malformed secrets are refused
+	}
+	_, err = f.authz.ImportKey(context.Background(), sa.ID, "sk:"+strings.Repeat("B", 43), permissions.KeyParams{})
+	is.True(errors.Is(err, userkit.ErrUnauthenticated)) // importing needs a principal with keys.create
+}
