@@ -1,0 +1,44 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+)
+
+type requestIDKey struct{}
+
+// RequestIDHeader carries the request id in every response.
+const RequestIDHeader = "X-Request-Id"
+
+// WithRequestID gives every request a fresh 32-hex-digit id (in ctx and in
+// the X-Request-Id response header) unless an outer middleware already did.
+func WithRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if RequestID(r.Context()) == "" {
+			id := NewRequestID()
+			w.Header().Set(RequestIDHeader, id)
+			r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ContextWithRequestID returns ctx carrying id.
+func ContextWithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the id WithRequestID gave the request, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// NewRequestID returns 16 random bytes in hex.
+func NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

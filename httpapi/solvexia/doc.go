@@ -1,0 +1,91 @@
+// Package solvexia serves the users and permissions endpoints of the
+// Solvexia public API v1 (github.com/solvexia/solvexia-api-docs,
+// users/users.md) over userkit's services, so that existing Solvexia
+// clients work against a userkit host unchanged.
+//
+// Mount it on the host's mux, alone or through httpapi.Mount:
+//
+//	mux := http.NewServeMux()
+//	solvexia.Register(mux, "", services, &httpapi.Options{Logger: logger})
+//	// GET /api/v1/users, GET|POST /api/v1/users/{userId}, POST /api/v1/users,
+//	// GET|POST /api/v1/users/{userId}/permissions,
+//	// POST|DELETE /api/v1/users/{userId}/permissions/{resourceId}
+//
+// Clients send "Authorization: Bearer <credential>": a service-account key
+// ("sk:…"), a user API token, or whatever the host's Authenticator
+// accepts. Solvexia's OAuth token endpoint is not served; hosts issue keys
+// through the management API.
+//
+// # Wire format
+//
+// camelCase JSON. A User has exactly the documented keys in the
+// documented order, null where unset. User ids are "u-<n>" with n the
+// user's users.User.Num; an id of any other form (including "u-007") is
+// 404. lastSignInDate is the last login in UTC as
+// "2006-01-02T15:04:05.0000000"; dateOfBirth is dd/MM/yyyy both ways.
+// Every success is 200, create and delete included; delete has an empty
+// body. Single users carry an ETag (the record version), and an update with
+// a stale If-Match is 412.
+//
+// Errors are {"message": …, "supportId": <uuid>} for every non-200:
+// 400 for invalid input, malformed JSON, wrong types, bodies over the size
+// limit (1 MiB by default), invalid enums and a taken email (Solvexia
+// documents no 409, so Conflict is 400); 401 for a missing or bad
+// credential (not documented by Solvexia; same shape); 403; 404; 412; 429
+// when the service is saturated with password hashing; 500. Validation
+// messages name the wire field, one "field: problem" per field, sorted
+// and joined by "; ", e.g. "password: must be at least 10 characters".
+// The supportId is the request id (the X-Request-Id header's 32 hex
+// digits) written as a UUID, so the body, the header and the log line of an
+// internal error all agree; 500s carry a generic message only. Unknown
+// paths and wrong methods get the host mux's plain answers: the package
+// registers no catch-all, so it never shadows the host's own /api/v1
+// routes.
+//
+// # Choices where the documents are silent
+//
+//   - loginName is the users service's generated login name (e.g.
+//     "mona.benson"). Solvexia's "template.mona.benson" carries its tenant
+//     name, which a userkit host does not have; it is read-only.
+//   - GET /users returns every user, in the store's order (creation order),
+//     as documented (no paging); the handler pages through the service
+//     internally. It needs users.read on everything.
+//   - Every /users/{userId}… endpoint first reads the user, so it needs
+//     users.read on the user (a principal that may not read every user gets
+//     403, not 404, for unknown numbers, and learns nothing about who
+//     exists). Update also needs users.update; the permission endpoints need
+//     permissions.read / permissions.update / permissions.delete.
+//   - Create requires all six documented fields. The password must satisfy
+//     the users service's policy, whose default is the documented rule (at
+//     least 10 characters with a digit and an upper-case letter; at most
+//     128). The newer Solvexia docs make the password optional with
+//     welcome e-mails; userkit sends no e-mail, so it stays required.
+//   - Update (POST /users/{userId}) takes the documented fields only. A
+//     field left out is unchanged; null (or "") clears city, country,
+//     department, phoneNumberLand, phoneNumberMobile and dateOfBirth; null
+//     for firstName, lastName, email, accountStatus, timezone or userRole is
+//     400. dateOfBirth must be dd/MM/yyyy and not before 01/01/1900. A user
+//     may update their own profile through a user token but not their own
+//     accountStatus or userRole.
+//   - Unknown JSON keys are ignored, as the real (.NET) API does, so a
+//     client may post back a User it read; id, loginName and
+//     lastSignInDate in a body are ignored, never applied. Keys match
+//     case-insensitively (Go's encoding/json, like ASP.NET).
+//   - Enum values (userRole, accountStatus, timezone, permission role) are
+//     matched case-insensitively and stored in their documented spelling.
+//     userRole is stored in users.User.Role, shared with other APIs: a user
+//     whose stored role is not one of the four shows as "Subscriber". The
+//     timezone is stored verbatim in users.User.Timezone; a stored value
+//     that is not one of the 137 documented names (e.g. an IANA name set
+//     through another API) shows as null. userkit attaches no authority to
+//     userRole: what a caller may do comes from its grants.
+//   - accountStatus Active, Suspended and Locked are users.Status active,
+//     suspended and locked; setting Active unlocks a locked user.
+//   - Permissions are userkit resource roles. The resource must be
+//     registered (management API, permissions.Service.CreateResource),
+//     else 404. Adding a permission the user already has on that resource
+//     replaces its role (both POST endpoints are "add or update"). Deleting
+//     a permission the user does not have is 404. The list is ordered by
+//     resource id.
+//   - User groups (/usergroups) are not served.
+package solvexia

@@ -1,0 +1,124 @@
+package solvexia
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi/internal/core"
+)
+
+// errorBody is Solvexia's error response (response_codes.md), the body of
+// every non-200 answer.
+type errorBody struct {
+	Message   string `json:"message"`
+	SupportID string `json:"supportId"`
+}
+
+// wireFields maps the Go field names the services report validation
+// problems under to this API's JSON names. Names not listed are already
+// wire names (decode errors name the JSON field).
+var wireFields = map[string]string{
+	"Email":       "email",
+	"FirstName":   "firstName",
+	"LastName":    "lastName",
+	"Password":    "password",
+	"Role":        "userRole",
+	"Timezone":    "timezone",
+	"Status":      "accountStatus",
+	"City":        "city",
+	"Country":     "country",
+	"Department":  "department",
+	"PhoneLand":   "phoneNumberLand",
+	"PhoneMobile": "phoneNumberMobile",
+	"DateOfBirth": "dateOfBirth",
+	"LoginName":   "loginName",
+}
+
+// permissionFields is wireFields for the permission endpoints, where the
+// permissions service's "Role" is the permission role, not the user role.
+var permissionFields = map[string]string{
+	"Role":       "role",
+	"ResourceID": "resourceId",
+}
+
+// internalMessage answers every 500; the supportId finds the log line.
+const internalMessage = "An internal error occurred. Quote the supportId when reporting it."
+
+// newErrorWriter returns the core.ErrorWriter of this API. Solvexia
+// documents 400, 403, 404 and 500; the kinds it has no code for keep their
+// core.StatusOf code in the same shape, except Conflict (a taken email),
+// which is the documented 400.
+func newErrorWriter(log *slog.Logger) core.ErrorWriter {
+	return func(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
+		if status == http.StatusConflict {
+			status = http.StatusBadRequest
+		}
+		if status >= 500 {
+			msg = internalMessage
+		} else if len(fields) > 0 {
+			msg = fieldMessage(fields)
+		}
+		core.Encode(w, status, errorBody{Message: msg, SupportID: supportID(r.Context(), log)})
+	}
+}
+
+// fieldMessage renders per-field problems as one sentence per field,
+// sorted by wire name: "email: must be a valid email address; password: …".
+func fieldMessage(fields map[string]string) string {
+	parts := make([]string, 0, len(fields))
+	for name, problem := range fields {
+		if wire, ok := wireFields[name]; ok {
+			name = wire
+		}
+		parts = append(parts, name+": "+problem)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
+
+// supportID returns the request id (32 hex digits) written as a UUID, so
+// the id in the body, the X-Request-Id header and the log all agree. When
+// an outer middleware set an id of another form, a fresh UUID is used and
+// logged next to the request id.
+func supportID(ctx context.Context, log *slog.Logger) string {
+	rid := core.RequestID(ctx)
+	if len(rid) == 32 {
+		if _, err := hex.DecodeString(rid); err == nil {
+			rid = strings.ToLower(rid)
+			return rid[0:8] + "-" + rid[8:12] + "-" + rid[12:16] + "-" + rid[16:20] + "-" + rid[20:32]
+		}
+	}
+	id := uuid.NewString()
+	log.InfoContext(ctx, "solvexia error", slog.String("support_id", id), slog.String("request_id", rid))
+	return id
+}
+
+// renameFields returns err with its field names translated by names, so
+// that the generic wireFields mapping does not apply to them.
+func renameFields(err error, names map[string]string) error {
+	var e *userkit.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	fields := make(map[string]string, len(e.Fields))
+	for k, v := range e.Fields {
+		if wire, ok := names[k]; ok {
+			k = wire
+		}
+		fields[k] = v
+	}
+	c := *e
+	c.Fields = fields
+	return &c
+}
+
+// errUserNotFound answers every user id that names no user, including ids
+// that are not of the form u-<number>.
+var errUserNotFound = userkit.Errorf(userkit.NotFound, "user not found")
