@@ -101,17 +101,25 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 
 // RequireForUser checks action on one user: it passes when a grant covers
 // everything, or any partner or portal the user belongs to. This keeps a
-// partner's key away from users of other partners.
+// partner's key away from users of other partners. A user may also read and
+// update their own record; RequireOnUser is the check without that rule.
 func (s *Service) RequireForUser(ctx context.Context, action Action, userID uuid.UUID) error {
+	if p, ok := PrincipalFrom(ctx); ok && p.Kind == KindUser && p.ID == userID &&
+		(action == UsersRead || action == UsersUpdate) {
+		return nil
+	}
+	return s.RequireOnUser(ctx, action, userID)
+}
+
+// RequireOnUser is RequireForUser without the self-service rule: for
+// changes a user must not make to their own account (status, role, an
+// administrative password reset).
+func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.UUID) error {
 	p, ok := PrincipalFrom(ctx)
 	if !ok {
 		return errNoPrincipal
 	}
 	if p.Kind == KindSystem {
-		return nil
-	}
-	if p.Kind == KindUser && p.ID == userID && (action == UsersRead || action == UsersUpdate) {
-		// A user may always read and update their own record.
 		return nil
 	}
 	scopes := []Scope{All}

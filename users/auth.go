@@ -169,7 +169,7 @@ func (s *Service) ChangePassword(ctx context.Context, id uuid.UUID, current, nex
 // administrator does. It needs users.update on a scope covering the user;
 // users changing their own password use ChangePassword instead.
 func (s *Service) SetPassword(ctx context.Context, id uuid.UUID, password string) error {
-	if err := s.requireOthers(ctx, permissions.UsersUpdate, id); err != nil {
+	if err := s.authz.RequireOnUser(ctx, permissions.UsersUpdate, id); err != nil {
 		return err
 	}
 	if err := s.policy.Validate(password); err != nil {

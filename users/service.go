@@ -3,6 +3,7 @@ package users
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 type Authorizer interface {
 	Require(ctx context.Context, action permissions.Action, scope permissions.Scope) error
 	RequireForUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
+	RequireOnUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
 }
 
 // Options configures a Service. nil or zero fields mean defaults.
@@ -283,16 +285,26 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Use
 		return User{}, err
 	}
 	if p.Status != nil || p.Role != nil || p.Provider != nil || p.MustResetPassword != nil {
-		if err := s.requireOthers(ctx, permissions.UsersUpdate, id); err != nil {
+		if err := s.authz.RequireOnUser(ctx, permissions.UsersUpdate, id); err != nil {
 			return User{}, err
 		}
 	}
+	var unchanged storage.UserRecord
 	rec, err := s.mutate(ctx, id, p.Version, func(r *storage.UserRecord) (permissions.Action, error) {
+		before := *r
 		if err := applyUpdate(r, p); err != nil {
 			return "", err
 		}
+		if reflect.DeepEqual(before, *r) {
+			// Nothing changes: no new version, no audit event.
+			unchanged = before
+			return "", errNoSave
+		}
 		return permissions.UsersUpdate, nil
 	})
+	if errors.Is(err, errNoSave) {
+		return FromRecord(unchanged), nil
+	}
 	if err != nil {
 		return User{}, err
 	}
@@ -337,37 +349,6 @@ func applyUpdate(r *storage.UserRecord, p UpdateParams) error {
 		r.MustResetPassword = *p.MustResetPassword
 	}
 	return validate.Struct(profileOf(r))
-}
-
-// requireOthers is RequireForUser without the rule that users may update
-// themselves: for changes a user must not make to their own account.
-func (s *Service) requireOthers(ctx context.Context, action permissions.Action, userID uuid.UUID) error {
-	p, ok := permissions.PrincipalFrom(ctx)
-	if !ok || p.Kind != permissions.KindUser || p.ID != userID {
-		return s.authz.RequireForUser(ctx, action, userID)
-	}
-	scopes := []permissions.Scope{permissions.All}
-	partners, err := s.store.PartnersOfUser(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, pr := range partners {
-		scopes = append(scopes, permissions.PartnerScope(pr.ID))
-	}
-	portals, err := s.store.PortalsOfUser(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, m := range portals {
-		scopes = append(scopes, permissions.PortalScope(m.PortalID))
-	}
-	for _, sc := range scopes {
-		err := s.authz.Require(ctx, action, sc)
-		if err == nil || !errors.Is(err, userkit.ErrForbidden) {
-			return err
-		}
-	}
-	return userkit.Errorf(userkit.Forbidden, "permission denied")
 }
 
 var (

@@ -441,3 +441,23 @@ func TestSetPasswordClearsNothingElse(t *testing.T) {
 	_, err = e.us.Authenticate(context.Background(), "a@example.com", goodPassword)
 	is.NoErr(err) // login with it
 }
+
+func TestUpdateWithoutChangeWritesNothing(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newEnv(t, nil)
+	u := e.create(t, "same@example.com", "Sam", "Same")
+	events := func() int {
+		page, err := e.store.ListEvents(context.Background(), storage.EventFilter{}, userkit.PageRequest{Total: true})
+		is.NoErr(err) // events listed
+		return page.Total
+	}
+	before := events()
+
+	name := "Sam"
+	got, err := e.us.Update(e.sys, u.ID, users.UpdateParams{FirstName: &name})
+	is.NoErr(err)
+	is.Equal(got.Version, u.Version)               // an update that changes nothing keeps the version
+	is.Equal(e.record(t, u.ID).Version, u.Version) // and writes nothing
+	is.Equal(events(), before)                     // and records no audit event
+}
