@@ -1,0 +1,207 @@
+package memory
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+)
+
+// CreateUser stores a new user and assigns its Num.
+func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
+	return s.write(ctx, func(t *txn) error {
+		d := t.d
+		if _, ok := d.users[rec.ID]; ok {
+			return conflict("ID", "user")
+		}
+		if _, ok := d.userByEmail[rec.EmailNorm]; ok {
+			return conflict("EmailNorm", "user with this email")
+		}
+		if _, ok := d.userByLogin[rec.LoginName]; ok {
+			return conflict("LoginName", "user with this login name")
+		}
+		r := *rec
+		r.Num = next(t, &d.userSeq)
+		t.putUser(r)
+		insertSorted(t, &d.userIDs, r.ID, cmpID)
+		put(t, d.userByNum, r.Num, r.ID)
+		rec.Num = r.Num
+		return nil
+	})
+}
+
+// putUser writes a user row and its email and login indexes; the old row's
+// index entries must already be gone.
+func (t *txn) putUser(r storage.UserRecord) {
+	d := t.d
+	put(t, d.users, r.ID, newUserRow(r))
+	put(t, d.userByEmail, r.EmailNorm, r.ID)
+	put(t, d.userByLogin, r.LoginName, r.ID)
+	t.insertString(&d.logins, r.LoginName)
+}
+
+func (t *txn) unindexUser(r storage.UserRecord) {
+	d := t.d
+	del(t, d.userByEmail, r.EmailNorm)
+	del(t, d.userByLogin, r.LoginName)
+	t.removeString(&d.logins, r.LoginName)
+}
+
+// GetUser returns the user with the ID.
+func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (rec storage.UserRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		rec, err = d.user(id)
+		return err
+	})
+	return rec, err
+}
+
+func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {
+	row, ok := d.users[id]
+	if !ok {
+		return storage.UserRecord{}, notFound("user")
+	}
+	return cloneUser(row.rec), nil
+}
+
+// GetUserByNum returns the user with the Num.
+func (s *Store) GetUserByNum(ctx context.Context, num int64) (rec storage.UserRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.userByNum[num]
+		if !ok {
+			return notFound("user")
+		}
+		rec, err = d.user(id)
+		return err
+	})
+	return rec, err
+}
+
+// GetUserByEmail returns the user whose EmailNorm is emailNorm.
+func (s *Store) GetUserByEmail(ctx context.Context, emailNorm string) (rec storage.UserRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.userByEmail[emailNorm]
+		if !ok {
+			return notFound("user")
+		}
+		rec, err = d.user(id)
+		return err
+	})
+	return rec, err
+}
+
+// UpdateUser writes rec when the stored version is expectVersion. Num stays
+// as assigned.
+func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVersion int64) error {
+	return s.write(ctx, func(t *txn) error {
+		d := t.d
+		old, ok := d.users[rec.ID]
+		if !ok {
+			return notFound("user")
+		}
+		if old.rec.Version != expectVersion {
+			return stale("user")
+		}
+		if id, ok := d.userByEmail[rec.EmailNorm]; ok && id != rec.ID {
+			return conflict("EmailNorm", "user with this email")
+		}
+		if id, ok := d.userByLogin[rec.LoginName]; ok && id != rec.ID {
+			return conflict("LoginName", "user with this login name")
+		}
+		rec.Num = old.rec.Num
+		t.unindexUser(old.rec)
+		t.putUser(rec)
+		return nil
+	})
+}
+
+// DeleteUser removes the user and everything that hangs off it: partner,
+// team and portal memberships, resource roles and grants.
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
+	return s.write(ctx, func(t *txn) error {
+		d := t.d
+		row, ok := d.users[id]
+		if !ok {
+			return notFound("user")
+		}
+		for _, p := range children(d.partnersOf, id, cmpID) {
+			t.removePartnerMember(p, id)
+		}
+		for _, team := range children(d.teamsOfUser, id, cmpID) {
+			t.removeTeamMember(team, id)
+		}
+		for _, m := range children(d.portalsOfUser, id, cmpID) {
+			t.removePortalMember(d.members[m])
+		}
+		for _, r := range children(d.resRolesOfUser, id, strings.Compare) {
+			t.removeResourceRole(id, r)
+		}
+		t.removeGrantsOf(id)
+		t.unindexUser(row.rec)
+		del(t, d.users, id)
+		del(t, d.userByNum, row.rec.Num)
+		removeSorted(t, &d.userIDs, id, cmpID)
+		return nil
+	})
+}
+
+// ListUsers pages users by ID. Search is a case-insensitive substring of
+// the first name, last name or email, taken literally.
+func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.PageRequest) (out userkit.Page[storage.UserRecord], err error) {
+	p = p.Normalize()
+	err = s.read(ctx, func(d *data) error {
+		// Walk the smallest sorted candidate list the filter allows.
+		ids := d.userIDs
+		switch {
+		case f.PartnerID != uuid.Nil:
+			ids = children(d.membersOf, f.PartnerID, cmpID)
+		case f.PortalID != uuid.Nil:
+			ids = make([]uuid.UUID, 0, len(d.membersOfPort[f.PortalID]))
+			for m := range d.membersOfPort[f.PortalID] {
+				ids = append(ids, d.members[m].UserID)
+			}
+			slices.SortFunc(ids, cmpID)
+		}
+		start, err := idAfter(ids, p)
+		if err != nil {
+			return err
+		}
+		search := strings.ToLower(f.Search)
+		match := func(i int) bool {
+			id := ids[i]
+			row := d.users[id]
+			if f.Status != "" && row.rec.Status != f.Status {
+				return false
+			}
+			if f.PartnerID != uuid.Nil {
+				if _, ok := d.partnerMembers[pair{f.PartnerID, id}]; !ok {
+					return false
+				}
+			}
+			if f.PortalID != uuid.Nil {
+				if _, ok := d.memberByPair[pair{f.PortalID, id}]; !ok {
+					return false
+				}
+			}
+			return search == "" || strings.Contains(row.firstLow, search) ||
+				strings.Contains(row.lastLow, search) || strings.Contains(row.emailLow, search)
+		}
+		get := func(i int) storage.UserRecord { return cloneUser(d.users[ids[i]].rec) }
+		out = page(p, len(ids), start, match, get, func(r storage.UserRecord) string { return r.ID.String() })
+		return nil
+	})
+	return out, err
+}
+
+// LoginNamesWithPrefix returns, sorted, the login names that start with
+// prefix (taken literally, case-sensitively).
+func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) (out []string, err error) {
+	err = s.read(ctx, func(d *data) error {
+		out = d.logins.withPrefix(prefix)
+		return nil
+	})
+	return out, err
+}
