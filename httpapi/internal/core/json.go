@@ -58,7 +58,7 @@ func decodeError(err error) error {
 			return userkit.Errorf(userkit.Invalid, "request body must be a JSON object")
 		}
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-			Fields: map[string]string{field: "must be a " + jsonType(te.Type.Kind().String())}}
+			Fields: map[string]string{field: "must be " + jsonType(te.Type.Kind().String())}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
@@ -68,18 +68,19 @@ func decodeError(err error) error {
 	}
 }
 
+// jsonType names, with its article, the JSON type a Go kind decodes from.
 func jsonType(goKind string) string {
 	switch goKind {
 	case "string":
-		return "string"
+		return "a string"
 	case "bool":
-		return "boolean"
+		return "a boolean"
 	case "slice", "array":
-		return "array"
+		return "an array"
 	case "struct", "map":
-		return "object"
+		return "an object"
 	default:
-		return "number"
+		return "a number"
 	}
 }
 

@@ -1,0 +1,106 @@
+// Package tyk serves the admin API of the Tyk Enterprise Developer Portal
+// ("portal-api") over userkit's services: users, organisations (userkit
+// partners) and their teams, with the portal's PascalCase fields, integer
+// ids, bare-array lists and {"errors": […]} error bodies. Existing portal
+// clients (the portal-go SDK, the tyk-demo scripts, curl) work unchanged.
+//
+// Mount it on the host's mux, under a prefix of the host's choice:
+//
+//	mux := http.NewServeMux()
+//	tyk.Register(mux, "", services, &core.Options{TokenSecret: secret})
+//	// GET /portal-api/users/1 with "Authorization: <token or sk:… key>"
+//
+// # Surface
+//
+//	GET    /portal-api/users                     page, per_page, limit → [User-index-elem]
+//	POST   /portal-api/users                     User-create → User-show
+//	GET    /portal-api/users/{user_id}           → User-show
+//	PUT    /portal-api/users/{user_id}           User-update → User-show
+//	DELETE /portal-api/users/{user_id}           → {"status":"ok"}
+//	GET    /portal-api/organisations             page, per_page, limit → [{ID, Name}]
+//	POST   /portal-api/organisations             {Name} → Organisation-show
+//	GET    /portal-api/organisations/{id}        → Organisation-show
+//	PUT    /portal-api/organisations/{id}        {Name} → Organisation-show
+//	DELETE /portal-api/organisations/{id}        → {"status":"ok"}
+//	GET    /portal-api/organisations/{id}/teams  page, per_page, limit → [{Default, ID, Name}]
+//	POST   /portal-api/organisations/{id}/teams  {Name} → Team-show
+//	GET    /portal-api/organisations/{id}/teams/{team_id}  → Team-show
+//	PUT    /portal-api/organisations/{id}/teams/{team_id}  {Name, Users} → Team-show
+//	DELETE /portal-api/organisations/{id}/teams/{team_id}  → {"status":"ok"}
+//
+// User, organisation and team ids are the store-assigned numbers (Num) of
+// users, partners and teams, so the same records are reachable through
+// every userkit API.
+//
+// # Authentication
+//
+// The credential is the raw Authorization value, as the portal expects
+// ("Bearer " is accepted too): a service-account key ("sk:…"), which acts
+// with its grants, or a user's API token (the JWTToken of User-show,
+// revoked by users.Service.RotateToken). In the portal this API belongs to
+// admins, who can do everything on it; so a user token is accepted only
+// when the user's role is super-admin or provider-admin, and the calls
+// then run as permissions.System. A consumer's token gets 403.
+//
+// # Choices where the portal's documents are silent
+//
+//   - Status codes: 200 for every success (create too); 401 without or
+//     with a bad credential; 403 without the grant; 404 for unknown ids (a
+//     path id that is not a positive integer names nothing, so it is 404
+//     too); 422 for validation errors, malformed or wrongly typed JSON,
+//     oversized bodies and taken emails; 412 for a stale If-Match; 500
+//     with a generic message and the request id. Every error body is
+//     {"errors": ["…"]}, one "<Field>: <problem>" entry per field problem.
+//     Every answer carries Cache-Control: no-store and Pragma: no-cache,
+//     as the portal's do. Single resources carry an ETag; updates honour
+//     If-Match.
+//   - Bodies are decoded leniently: unknown fields (the ID portal-go sends,
+//     the tyk-demo scripts' Organisation object) are ignored, never
+//     assigned. Known fields must have their documented JSON types: the
+//     booleans are JSON booleans (not the demo scripts' "true"), User-update's
+//     Teams an array of strings, Team-update's Users an array of numbers.
+//   - Roles are super-admin, provider-admin, consumer-admin and
+//     consumer-team-member; anything else is 422. A create without Role
+//     makes a consumer-team-member (the role of self-registered users).
+//     The role lives in users.User.Role, shared with other APIs: a stored
+//     value that is not a portal role reads as consumer-team-member.
+//   - Active maps to the account status: true is active, false suspended
+//     (a locked user reads false and stays locked on "Active": false). A
+//     create without Active makes an inactive user, as decoding into the
+//     portal's own struct does (portal-go omits Active when false).
+//   - POST /users accepts the undocumented Password the demo scripts send;
+//     it must satisfy the library's password policy. Without one the user
+//     has no password. OrganisationID 0 creates a user in no organisation;
+//     otherwise the user joins that organisation and its default team.
+//     Admins must be created with OrganisationID 0.
+//   - Organisation and OrganisationID come from the user's primary partner
+//     (the first joined); admins always read 0 and "". Teams lists the
+//     names of the user's teams in that organisation ([] when none).
+//     APITokenCreatedAt is the date the token was last rotated, or the
+//     creation date.
+//   - JWTToken is shown only to callers who may do everything (portal
+//     administrators and keys granted "*" on everything), and is "" for
+//     others and when no TokenSecret is configured: an admin's token acts
+//     as the system here, so showing it to a narrower key would let that
+//     key exceed its grants.
+//   - PUT /users/{id} is partial. OrganisationID moves a consumer to
+//     another organisation (joining it, then leaving the old one); 0 is
+//     refused for a consumer who has one, and ignored for admins. Teams
+//     (team ids as strings) sets the user's teams in their organisation;
+//     the default team is always kept. Everything is validated, and the
+//     permissions checked, before the first write; the user, organisation
+//     and team changes are separate service calls, not one transaction.
+//   - Write endpoints also check up front the read permission their
+//     response needs, so an answer never fails after a write.
+//   - DELETE /users/{id} deletes the user for good (force is ignored).
+//     DELETE /organisations/{id} deletes its teams and memberships; its
+//     users stay, in no organisation (the portal moves them to its
+//     "Default Organisation", which userkit does not have).
+//   - Teams: a team of another organisation is 404; the default team
+//     ("<Name> All users") cannot be deleted or renamed (except by renaming
+//     its organisation) and always holds every member (422). PUT Users
+//     replaces the members; each must belong to the organisation (422).
+//   - Paging: page (default 1) and per_page (default 20, clamped to 100)
+//     number the pages; limit caps the rows of the page without moving it.
+//     Invalid values are 422. /users needs users.read on everything.
+package tyk
