@@ -38,7 +38,7 @@ func TestErrors(t *testing.T) {
 		{"two values", "POST", "/portal-api/organisations", `{"Name":"A"} {}`, nil, 422, []string{"request body must hold a single JSON value"}},
 		{"wrong type", "POST", "/portal-api/users", `{"Email":5}`, nil, 422, []string{"Email: must be a string"}},
 		{"string boolean", "PUT", "/portal-api/users/1", `{"Active":"true"}`, nil, 422, []string{"Active: must be a boolean"}},
-		{"Teams not an array", "PUT", "/portal-api/users/1", `{"Teams":"3"}`, nil, 422, []string{"Teams: must be a array"}},
+		{"Teams not an array", "PUT", "/portal-api/users/1", `{"Teams":"3"}`, nil, 422, []string{"Teams: must be an array"}},
 		{"oversized body", "POST", "/portal-api/users", big, nil, 422, []string{"request body too large"}},
 		{"invalid role", "POST", "/portal-api/users", `{"Email":"x@y.example","First":"X","Last":"Y","Role":"god"}`, nil, 422,
 			[]string{"Role: must be one of: super-admin provider-admin consumer-admin consumer-team-member"}},
