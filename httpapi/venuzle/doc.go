@@ -1,0 +1,81 @@
+// Package venuzle serves the Venuzle manager API's partner users
+// (../shared/seeds/001_54b227e9f76f49f2.txt): a Laravel-style JSON API with
+// snake_case fields and integer ids, over the userkit services.
+//
+// Mount it on a host's mux, under a prefix of the host's choice:
+//
+//	mux := http.NewServeMux()
+//	venuzle.Register(mux, "", services, &core.Options{})
+//	// GET /api/internal/v1/partners/{partner_id}/users …
+//
+// The surface (below the prefix):
+//
+//	GET    /api/internal/v1/partners/{partner_id}/users                      list (page, search)
+//	POST   /api/internal/v1/partners/{partner_id}/users                      create or attach
+//	GET    /api/internal/v1/partners/{partner_id}/users/{user_id}            get
+//	PUT    /api/internal/v1/partners/{partner_id}/users/{user_id}            update
+//	DELETE /api/internal/v1/partners/{partner_id}/users/{user_id}            detach (delete when last partner)
+//	GET    /api/internal/v1/partners/{partner_id}/users/{user_id}/partners   the user's partners
+//
+// partner_id is partners.Partner.Num and user_id is users.User.Num. A user
+// is {"id", "first_name", "last_name", "email"}; single resources are
+// wrapped as {"data": …}.
+//
+// # Authentication and authorization
+//
+// "Authorization: Bearer <credential>" (a service-account key "sk:…" or a
+// user API token), or the host's core.Authenticator. Every call needs the
+// seed's action (users.read, users.create, users.update, users.delete)
+// granted on the partner or on everything; the services enforce it. The
+// handlers resolve the integer ids as the system principal and check the
+// action on the partner before looking up the user, so a caller without
+// access gets 403 and can never tell a member from a stranger.
+//
+// # Choices where the seed is silent
+//
+//   - Errors follow Laravel: 401 {"message":"Unauthenticated."}, 403
+//     {"message":"This action is unauthorized."}, 404 {"message":"No query
+//     results for model [User] 7"}, 422 {"message":"The given data was
+//     invalid.","errors":{"email":["The email field is required."]}} with
+//     Laravel 10 sentences, 412 {"message":…} for a stale If-Match, 409
+//     {"message":…} when concurrent changes kept an add from completing,
+//     500 {"message":…} naming the request id (also in X-Request-Id).
+//   - A non-integer or non-positive id is 404, like an unknown one. An
+//     unknown partner is 404 only for a caller holding the action on every
+//     partner; partner-scoped callers get 403. A user who exists but is not
+//     a member of the partner is 404.
+//   - Wrongly typed JSON fields are 422 on the field ("The email field must
+//     be a string."). A body that is not JSON, not an object, empty, or
+//     larger than core.Options.MaxBodyBytes (1 MiB) is 400 {"message":…}.
+//     Unknown fields are ignored, as Laravel does; only the documented
+//     fields are ever read.
+//   - List: 20 per page, page from 1 (not a positive integer → 422 on
+//     "page"), search over first name, last name and email. meta holds the
+//     seed's keys in the seed's order, then Laravel's last_page and path;
+//     from/to are null on an empty page. links are absolute URLs: the
+//     scheme from TLS or X-Forwarded-Proto ("http"/"https" only), the host
+//     from the Host header, the path as the client sent it (so they stay
+//     right behind http.StripPrefix), then search (when given) and page
+//     last, as in the seed.
+//   - Create: first_name, last_name, email and password are all required
+//     (Laravel's "required": absent, null or blank). A new email creates the
+//     user (201 {"data": user}); an email of an existing user who is not yet
+//     a member attaches that user as they are, ignoring the given names and
+//     password (200 {"data": user}); a user who is already a member is 422
+//     {"errors":{"email":["The email has already been taken."]}}.
+//   - Update: every field is optional (absent or null leaves it). An empty
+//     new_password means no password change (Laravel's nullable); a
+//     non-empty one must meet the password policy and equal
+//     new_password_confirmation ("The new password field confirmation does
+//     not match."). The whole request is validated first, so a rejected
+//     request changes nothing; then the profile is updated and the password
+//     set. The seed shows "{}", but the answer is 200 {"data": user} with
+//     the new ETag, which is what Laravel resources return and what clients
+//     need for the next If-Match. A taken email is 422 on email.
+//   - GET, POST and PUT answers carry an ETag (the user's version); PUT
+//     honours If-Match (stale → 412, nothing changed).
+//   - Delete answers 200 {} (the seed). It detaches the user from the
+//     partner and deletes the user when that was their last partner.
+//   - User partners: {"data": [{"id", "name"}]}, in the order the user
+//     joined them, leaving out partners the caller has no access to.
+package venuzle

@@ -1,0 +1,53 @@
+package venuzle
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/matryer/is"
+	"github.com/userkit/userkit/httpapi/internal/apitest"
+	"github.com/userkit/userkit/httpapi/internal/core"
+	"github.com/userkit/userkit/permissions"
+)
+
+// TestInternalError checks that an internal error is a generic 500 in
+// Laravel's shape, naming the request id and not the error's text.
+func TestInternalError(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	env := apitest.New(t)
+	env.Opts.Logger = slog.New(slog.DiscardHandler)
+	env.Opts.Authenticator = core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+		return permissions.System, nil
+	})
+	h := &handlers{api: core.New(env.Svc, env.Opts, writeError)}
+	handler := core.WithRequestID(h.endpoint(func(http.ResponseWriter, *http.Request) (int, any, error) {
+		return 0, nil, errors.New("database exploded at 10.0.0.7")
+	}))
+	w := apitest.Do(handler, apitest.Request{Method: "GET", Path: "/"})
+	is.Equal(w.Code, 500) // internal error
+	rid := w.Header().Get(core.RequestIDHeader)
+	is.Equal(strings.TrimSpace(w.Body.String()), `{"message":"Internal server error. Quote request id `+rid+` when reporting it."}`) // generic body
+}
+
+// TestSentence checks the translation of the services' problems into
+// Laravel's sentences.
+func TestSentence(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	for _, tt := range []struct{ field, problem, want string }{
+		{"first_name", "is required", "The first name field is required."},
+		{"email", "must be a valid email address", "The email field must be a valid email address."},
+		{"email", "already taken", "The email has already been taken."},
+		{"last_name", "must be at most 100 characters", "The last name field must not be greater than 100 characters."},
+		{"password", "must be at least 10 characters", "The password field must be at least 10 characters."},
+		{"new_password", "must contain at least one upper-case letter", "The new password field must contain at least one uppercase letter."},
+		{"new_password", "is too common", "The given new password has appeared in a data leak. Please choose a different new password."},
+		{"status", "must be one of: active suspended", "The selected status is invalid."},
+	} {
+		is.Equal(sentence(tt.field, tt.problem), tt.want) // Laravel sentence
+	}
+}

@@ -1,0 +1,79 @@
+// Package whaly serves the Whaly API's partner-portal users
+// (../shared/seeds/000_8e26627c2e92ddac.txt, OpenAPI "Whaly API" 1.0):
+// snake_case JSON, UUID ids, cursor paging and a per-credential rate limit,
+// over the userkit services.
+//
+// Mount it on a host's mux, under a prefix of the host's choice:
+//
+//	mux := http.NewServeMux()
+//	whaly.Register(mux, "", services, &core.Options{RateLimit: 500})
+//	// GET /v1/partner-portals/{portalId}/users …
+//
+// The surface (below the prefix):
+//
+//	GET    /v1/partner-portals/{portalId}/users            list (limit, after)
+//	POST   /v1/partner-portals/{portalId}/users            add a user to the portal
+//	GET    /v1/partner-portals/{portalId}/users/{userId}   get
+//	DELETE /v1/partner-portals/{portalId}/users/{userId}   remove from the portal
+//
+// A portal user is {"id", "first_name", "last_name", "email",
+// "last_logged_at"}: id is the user's UUID (the same user is reachable
+// through every API), last_logged_at the last login in this portal.
+//
+// # Authentication and authorization
+//
+// "Authorization: Bearer sk:…" (a service-account key, as documented), a
+// user API token, or the host's core.Authenticator. The services require
+// users.read, users.create or users.delete on the portal (a grant on the
+// portal, on its partner, or on everything). Without a valid credential the
+// answer is 401; without the grant 403 (also for a portal that does not
+// exist, unless the caller's grant covers everything; then it is 404).
+//
+// # Rate limit
+//
+// Every credential (the authenticated principal: a service account or a
+// user) has one token bucket shared by all endpoints of this API, of
+// core.Options.RateLimit requests a minute (0 means 500, a negative value
+// turns limiting off and drops the headers); unauthenticated requests are
+// counted per remote IP (RemoteAddr; forwarding headers are not trusted).
+// Every response carries X-RateLimit-Limit, X-RateLimit-Remaining and
+// X-RateLimit-Reset (seconds until the bucket is full again); over the
+// limit the answer is 429 with Retry-After (seconds). Time comes from
+// core.Options.Clock. Buckets of idle keys are forgotten, and at most
+// 10,000 are kept, so the limiter's memory is bounded.
+//
+// # Choices where the seed is silent
+//
+//   - Errors are {"status_code", "message", "request_id"} (request_id is the
+//     32-hex id also sent as X-Request-Id) with 400 (bad input, with the
+//     fields in the message: "email: must be a valid email address; roles:
+//     is required"), 401 "Unauthorized", 403 "Forbidden", 404, 409 (the user
+//     is already a member of the portal), 429 "Too Many Requests" and 500
+//     (a generic message naming the request id; the details are logged).
+//     412 never occurs: the seed has no update endpoint, so no request
+//     takes If-Match.
+//   - A portalId or userId that is not a UUID is 404, like an unknown one. A
+//     role or attribute id in a body that is not a UUID is 400; one that is
+//     not the portal's is 400 too.
+//   - A body that is not JSON, not an object, has wrongly typed fields or is
+//     larger than core.Options.MaxBodyBytes (1 MiB) is 400. Unknown fields
+//     are ignored; only the documented fields are read.
+//   - List: oldest member first. limit defaults to 20 and is capped at 100
+//     (larger values give 100 items; a non-positive or non-integer limit is
+//     400). The cursor is opaque (the last member's ID, base64url); one this
+//     API did not make is 400. On the last page "after" is left out:
+//     {"data": […], "paging": {"next": {}}}, which is how Whaly's paging
+//     docs say a client knows it is done.
+//   - Create answers 200 (as documented) with the portal user and an ETag.
+//     first_name, last_name, email and roles are required; roles needs at
+//     least one of the portal's roles. A new email creates the user (with the
+//     password, when given); an existing user is added as they are (names
+//     and password ignored). locale defaults to the portal's default locale,
+//     which is en_US unless the portal says otherwise. A user who is already
+//     a member is 409.
+//   - Get answers the portal user with an ETag (the membership's version).
+//   - Delete removes the membership only; the user account stays.
+//     {"id": "<userId>", "isDeleted": true}; a user who is not a member is
+//     404 rather than isDeleted false, so a client can tell a typo from
+//     success.
+package whaly

@@ -1,0 +1,111 @@
+package whaly
+
+import (
+	"time"
+
+	"github.com/userkit/userkit/portals"
+)
+
+// userDTO is the seed's PartnerPortalUserDto.
+type userDTO struct {
+	ID           string  `json:"id"`
+	FirstName    string  `json:"first_name"`
+	LastName     string  `json:"last_name"`
+	Email        string  `json:"email"`
+	LastLoggedAt *string `json:"last_logged_at"` // RFC 3339 UTC; null before the first login
+}
+
+func toUser(m portals.Member) userDTO {
+	out := userDTO{ID: m.User.ID.String(), FirstName: m.User.FirstName, LastName: m.User.LastName, Email: m.User.Email}
+	if m.LastLoginAt != nil {
+		s := m.LastLoginAt.UTC().Format(time.RFC3339)
+		out.LastLoggedAt = &s
+	}
+	return out
+}
+
+// listDTO is the seed's PaginatedListWrapper with its data.
+type listDTO struct {
+	Data   []userDTO `json:"data"`
+	Paging pagingDTO `json:"paging"`
+}
+
+type pagingDTO struct {
+	Next nextDTO `json:"next"`
+}
+
+// nextDTO holds the cursor of the next page; it is left out on the last
+// page, which is how the Whaly docs say a client knows it is done.
+type nextDTO struct {
+	After string `json:"after,omitempty"`
+}
+
+// deleteDTO is the seed's PartnerPortalUserDeleteResultDto (camelCase
+// isDeleted, as documented).
+type deleteDTO struct {
+	ID        string `json:"id"`
+	IsDeleted bool   `json:"isDeleted"`
+}
+
+// createDTO is the seed's CreatePartnerPortalUserDto: the only fields a
+// client may set. Roles is a pointer-free slice: nil means absent.
+type createDTO struct {
+	FirstName  string         `json:"first_name"`
+	LastName   string         `json:"last_name"`
+	Email      string         `json:"email"`
+	Password   string         `json:"password"`
+	Roles      []string       `json:"roles"`
+	Locale     string         `json:"locale"`
+	Attributes []attributeDTO `json:"attributes"`
+}
+
+type attributeDTO struct {
+	ID    string `json:"id"`
+	Value string `json:"value"`
+}
+
+// params checks what the service cannot (presence of the required fields,
+// the form of the ids) and converts the body. Problems are keyed by wire
+// name and reported together.
+func (d createDTO) params() (portals.AddUserParams, map[string]string) {
+	problems := map[string]string{}
+	for _, f := range []struct{ name, value string }{
+		{"first_name", d.FirstName}, {"last_name", d.LastName}, {"email", d.Email},
+	} {
+		if isBlank(f.value) {
+			problems[f.name] = "is required"
+		}
+	}
+	p := portals.AddUserParams{
+		Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Password: d.Password, Locale: d.Locale,
+	}
+	if d.Roles == nil {
+		problems["roles"] = "is required"
+	}
+	for i, s := range d.Roles {
+		id, err := parseBodyID(s)
+		if err != nil {
+			problems[index("roles", i)] = "must be a UUID"
+			continue
+		}
+		p.RoleIDs = append(p.RoleIDs, id)
+	}
+	for i, a := range d.Attributes {
+		id, err := parseBodyID(a.ID)
+		if err != nil {
+			problems[index("attributes", i)+".id"] = "must be a UUID"
+			continue
+		}
+		p.Attributes = append(p.Attributes, portals.AttributeInput{ID: id, Value: a.Value})
+	}
+	return p, problems
+}
+
+func isBlank(s string) bool {
+	for _, c := range s {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,77 @@
+package whaly
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/userkit/userkit/httpapi/internal/core"
+)
+
+// errorBody is Whaly's error response (developers.whaly.io/errors), the
+// body of every non-200 answer. RequestID is the request's 32-hex id, also
+// sent as the X-Request-Id header.
+type errorBody struct {
+	StatusCode int    `json:"status_code"`
+	Message    string `json:"message"`
+	RequestID  string `json:"request_id"`
+}
+
+// wireFields maps the Go field names the services report validation
+// problems under to this API's JSON names. Names not listed are already
+// wire names (decode errors and the handlers' own checks use them).
+var wireFields = map[string]string{
+	"Email":      "email",
+	"FirstName":  "first_name",
+	"LastName":   "last_name",
+	"Password":   "password",
+	"RoleIDs":    "roles",
+	"Locale":     "locale",
+	"Attributes": "attributes",
+	"ID":         "id",
+	"Value":      "value",
+	"After":      "after",
+	"Limit":      "limit",
+}
+
+// wireName renames a service field path such as "Attributes[0].Value"
+// part by part: "attributes[0].value".
+func wireName(name string) string {
+	parts := strings.Split(name, ".")
+	for i, part := range parts {
+		base, idx, _ := strings.Cut(part, "[")
+		if wire, ok := wireFields[base]; ok {
+			base = wire
+		}
+		if idx != "" {
+			base += "[" + idx
+		}
+		parts[i] = base
+	}
+	return strings.Join(parts, ".")
+}
+
+// writeError is the core.ErrorWriter of this API. The kinds keep their
+// core.StatusOf codes; 401, 403 and 429 carry the HTTP reason phrase, as
+// in Whaly's own example ("Unauthorized"); field problems are listed in the
+// message, sorted by wire name.
+func writeError(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
+	switch {
+	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusTooManyRequests:
+		msg = http.StatusText(status)
+	case len(fields) > 0:
+		msg = fieldMessage(fields)
+	}
+	core.Encode(w, status, errorBody{StatusCode: status, Message: msg, RequestID: core.RequestID(r.Context())})
+}
+
+// fieldMessage renders per-field problems as one clause per field:
+// "email: must be a valid email address; roles: is required".
+func fieldMessage(fields map[string]string) string {
+	parts := make([]string, 0, len(fields))
+	for name, problem := range fields {
+		parts = append(parts, wireName(name)+": "+problem)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
