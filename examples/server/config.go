@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// config is the server's configuration: each flag falls back to an
+// environment variable, then to a default that needs no set-up.
+type config struct {
+	Addr     string
+	DB       string
+	AdminKey string
+	Secret   string
+	Demo     bool
+}
+
+// parseConfig reads flags from args with environment fallbacks from getenv.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, "USERKIT_ADDR", "127.0.0.1:8080"), "listen address (env USERKIT_ADDR)")
+	fs.StringVar(&c.DB, "db", envOr(getenv, "USERKIT_DB", "sqlite:userkit.db"),
+		"database: sqlite:<file>, memory:, postgres://…, mysql://… (env USERKIT_DB)")
+	fs.StringVar(&c.AdminKey, "admin-key", getenv("USERKIT_ADMIN_KEY"),
+		"bootstrap service-account key (sk:…) holding every grant; generated and printed once when unset (env USERKIT_ADMIN_KEY)")
+	fs.StringVar(&c.Secret, "secret", getenv("USERKIT_SECRET"),
+		"signing secret for user API tokens; generated and kept in the database when unset (env USERKIT_SECRET)")
+	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "USERKIT_DEMO", "") == "1", "load a demo partner, portal and resources (env USERKIT_DEMO=1)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.AdminKey != "" && (!strings.HasPrefix(c.AdminKey, "sk:") || len(c.AdminKey) < 3+32) {
+		return c, errors.New("-admin-key must start with \"sk:\" and hold at least 32 more characters")
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return c, errors.New("-secret must be at least 32 characters")
+	}
+	return c, nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
