@@ -1,0 +1,148 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/userkit/userkit/storage/sqlstore"
+)
+
+// Store is the PostgreSQL store: the shared SQL implementation in the
+// PostgreSQL dialect.
+type Store = sqlstore.Store
+
+// New returns a store over db (driver "pgx"). Call Migrate once before use.
+func New(db *sql.DB) *Store {
+	return sqlstore.New(db, Dialect)
+}
+
+// Open opens a pool with the pgx driver, for example
+// Open("postgres://app@localhost:5432/app?sslmode=disable"). The host owns
+// the returned *sql.DB and closes it. Use a search_path parameter to keep
+// userkit's tables in their own schema.
+func Open(dsn string) (*sql.DB, error) {
+	return sql.Open("pgx", dsn)
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations returns the embedded migration files, for hosts that run
+// their own migration tool. The optional trigram indexes are not in them:
+// Migrate creates those (see AfterMigrate in Dialect).
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
+}
+
+// Dialect is the PostgreSQL dialect of sqlstore.
+var Dialect = &sqlstore.Dialect{
+	Name:                 "postgres",
+	NumberedPlaceholders: true,
+	Returning:            true,
+	Time:                 func(t time.Time) any { return t },
+	Upsert:               upsert,
+	// LIKE with an escape character over the lower-cased columns: what the
+	// pg_trgm GIN indexes serve.
+	Contains:     func(col string) string { return col + " LIKE ? ESCAPE '!'" },
+	ContainsArg:  sqlstore.EscapeLike,
+	StrictText:   true,
+	Classify:     classify,
+	Migrations:   Migrations(),
+	Lock:         lock,
+	TxPerFile:    true,
+	AfterMigrate: trigramIndexes,
+}
+
+func upsert(keyCols, updateCols []string) string {
+	set := make([]string, len(updateCols))
+	for i, c := range updateCols {
+		set[i] = c + " = excluded." + c
+	}
+	return "ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// classify is the one place PostgreSQL error codes are read.
+func classify(err error) sqlstore.Class {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return sqlstore.Class{}
+	}
+	switch pe.Code {
+	case "23505": // unique_violation
+		return sqlstore.Class{Kind: sqlstore.Unique, Constraint: pe.ConstraintName,
+			Primary: strings.HasSuffix(pe.ConstraintName, "_pkey")}
+	case "23503": // foreign_key_violation
+		return sqlstore.Class{Kind: sqlstore.ForeignKey}
+	case "40001", "40P01": // serialization_failure, deadlock_detected
+		return sqlstore.Class{Kind: sqlstore.Retry}
+	case "22021", // character_not_in_repertoire: NUL in text, invalid UTF-8
+		"22P05", // untranslatable_character
+		"22001", // string_data_right_truncation
+		"54000": // program_limit_exceeded: a value too large for an index
+		return sqlstore.Class{Kind: sqlstore.BadInput}
+	}
+	return sqlstore.Class{}
+}
+
+// lockKey names Migrate's advisory lock per schema, so that stores in
+// different schemas of one database migrate independently.
+const lockKey = "hashtext('userkit.migrate.' || current_schema())"
+
+// lock takes a session advisory lock on conn; a concurrent Migrate blocks
+// on it and then finds the versions recorded. The lock goes with the
+// connection if the process dies.
+func lock(ctx context.Context, conn *sql.Conn) (func(failed bool) error, error) {
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+lockKey+")"); err != nil {
+		return nil, err
+	}
+	return func(bool) error {
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock("+lockKey+")")
+		return err
+	}, nil
+}
+
+// trigramIndexes makes substring search on users fast at scale: a GIN
+// index with pg_trgm's gin_trgm_ops on each searched column lets
+// "col LIKE '%x%'" use a bitmap index scan instead of reading every row.
+// It tries to create the extension (pg_trgm is a trusted extension, so a
+// user with CREATE on the database may), and when the extension is not
+// there, it leaves search on its working fallback, a sequential scan. It
+// runs on every Migrate, so installing pg_trgm later and restarting adds
+// the indexes.
+func trigramIndexes(ctx context.Context, conn *sql.Conn) error {
+	// Failure is expected without the privilege or the contrib package.
+	_, _ = conn.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm")
+	var schema string
+	err := conn.QueryRowContext(ctx, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").Scan(&schema)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// The operator class is qualified with the extension's schema, which
+	// need not be on the search_path.
+	opclass := quoteIdent(schema) + ".gin_trgm_ops"
+	for _, col := range []string{"first_name_norm", "last_name_norm", "email_norm"} {
+		if _, err := conn.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS users_"+col+"_trgm_idx ON users USING gin ("+col+" "+opclass+")"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quoteIdent quotes a catalog name as an SQL identifier.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}

@@ -1,0 +1,91 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/matryer/is"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/storage/sqlstore/sqltest"
+	"github.com/userkit/userkit/storage/storagetest"
+)
+
+func TestConformance(t *testing.T) {
+	sqltest.DSN(t, sqltest.PostgresEnv) // skip (or fail) once, not in every subtest
+	storagetest.Run(t, sqltest.Postgres)
+}
+
+// TestInTxRetriesSerializationFailure: when fn fails with a serialization
+// failure (40001) or a deadlock (40P01), InTx rolls back and runs fn again.
+func TestInTxRetriesSerializationFailure(t *testing.T) {
+	t.Parallel()
+	for _, code := range []string{"40001", "40P01"} {
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			is := is.New(t)
+			ctx := context.Background()
+			s := sqltest.Postgres(t)
+			var ids []uuid.UUID
+			err := s.InTx(ctx, func(tx storage.Store) error {
+				u := storage.UserRecord{ID: uuid.Must(uuid.NewV7()), Status: "active", Version: 1,
+					EmailNorm: uuid.NewString(), LoginName: uuid.NewString()}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+				ids = append(ids, u.ID)
+				if len(ids) == 1 {
+					return &pgconn.PgError{Code: code, Message: "simulated"}
+				}
+				return nil
+			})
+			is.NoErr(err)         // the second attempt commits
+			is.Equal(len(ids), 2) // fn ran twice
+			_, err = s.GetUser(ctx, ids[0])
+			is.True(errors.Is(err, userkit.ErrNotFound)) // the failed attempt is rolled back
+			_, err = s.GetUser(ctx, ids[1])
+			is.NoErr(err) // the retry is kept
+		})
+	}
+}
+
+// TestInTxDoesNotRetryOtherErrors: any other error ends InTx at once.
+func TestInTxDoesNotRetryOtherErrors(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	s := sqltest.Postgres(t)
+	runs := 0
+	err := s.InTx(context.Background(), func(storage.Store) error {
+		runs++
+		return &pgconn.PgError{Code: "23505"}
+	})
+	is.True(err != nil) // the error comes back
+	is.Equal(runs, 1)   // fn ran once
+}
+
+// TestTrigramIndexes: Migrate indexes the searched columns with pg_trgm
+// when the extension is installed, and leaves them alone otherwise.
+func TestTrigramIndexes(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	ctx := context.Background()
+	s := sqltest.PostgresTarget.Store(t)
+	var installed bool
+	is.NoErr(s.DB().QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')").Scan(&installed)) // look up pg_trgm
+	var n int
+	// Plain catalog joins: pg_indexes would decompile every index in the
+	// database, including those of schemas that parallel tests are dropping.
+	is.NoErr(s.DB().QueryRowContext(ctx, "SELECT count(*) FROM pg_index i "+
+		"JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "+
+		"JOIN pg_am a ON a.oid = c.relam JOIN pg_opclass o ON o.oid = i.indclass[0] "+
+		"WHERE n.nspname = current_schema() AND a.amname = 'gin' AND o.opcname = 'gin_trgm_ops' "+
+		"AND c.relname IN ('users_first_name_norm_trgm_idx', 'users_last_name_norm_trgm_idx', 'users_email_norm_trgm_idx')").Scan(&n)) // count trigram indexes
+	if installed {
+		is.Equal(n, 3) // one GIN trigram index per searched column
+	} else {
+		is.Equal(n, 0) // none without the extension
+	}
+}

@@ -1,0 +1,163 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/userkit/userkit/storage/sqlstore"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Store is the SQLite store: the shared SQL implementation in the SQLite
+// dialect.
+type Store = sqlstore.Store
+
+// New returns a store over db, which must come from Open or be opened with
+// the same pragmas (foreign keys on, a busy timeout, WAL). Call Migrate
+// once before use.
+func New(db *sql.DB) *Store {
+	return sqlstore.New(db, Dialect)
+}
+
+// DSNParams are the connection settings Open applies to every pooled
+// connection: write-ahead logging so readers do not block the writer,
+// foreign keys (off by default in SQLite and needed for the cascades), a
+// busy timeout so that concurrent writers wait instead of failing,
+// synchronous=FULL so that a committed transaction survives power loss,
+// and BEGIN IMMEDIATE transactions so that a transaction takes the write
+// lock up front instead of failing to upgrade a read lock later.
+const DSNParams = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=synchronous(FULL)&_txlock=immediate"
+
+// Open opens (creating if needed) the SQLite database file at path with
+// DSNParams. The host owns the returned *sql.DB and closes it.
+func Open(path string) (*sql.DB, error) {
+	if strings.ContainsAny(path, "?#") || path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil, fmt.Errorf("sqlite: Open wants a file path without '?' or '#', got %q", path)
+	}
+	db, err := sql.Open("sqlite", path+"?"+DSNParams)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations returns the embedded migration files, for hosts that run
+// their own migration tool.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
+}
+
+// Dialect is the SQLite dialect of sqlstore.
+var Dialect = &sqlstore.Dialect{
+	Name:       "sqlite",
+	Returning:  true,
+	BinaryUUID: true,
+	Time:       sqlstore.TimeText,
+	Upsert:     upsert,
+	// instr is an exact, case-sensitive substring test over the lower-cased
+	// columns: no pattern characters at all, and it counts embedded NULs,
+	// where LIKE stops at the first one.
+	Contains:    func(col string) string { return "instr(" + col + ", ?) > 0" },
+	ContainsArg: func(s string) string { return s },
+	Classify:    classify,
+	Migrations:  Migrations(),
+	Lock:        lock,
+}
+
+// upsert is SQLite's INSERT ... ON CONFLICT (3.24+).
+func upsert(keyCols, updateCols []string) string {
+	set := make([]string, len(updateCols))
+	for i, c := range updateCols {
+		set[i] = c + " = excluded." + c
+	}
+	return "ON CONFLICT (" + strings.Join(keyCols, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// classify is the one place SQLite error codes are read. The driver turns
+// on extended result codes, so constraint kinds are told apart by code.
+func classify(err error) sqlstore.Class {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return sqlstore.Class{}
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return sqlstore.Class{Kind: sqlstore.Unique, Columns: uniqueColumns(se.Error())}
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return sqlstore.Class{Kind: sqlstore.Unique, Primary: true, Columns: uniqueColumns(se.Error())}
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return sqlstore.Class{Kind: sqlstore.ForeignKey}
+	case sqlite3.SQLITE_BUSY_SNAPSHOT:
+		return sqlstore.Class{Kind: sqlstore.Retry}
+	case sqlite3.SQLITE_TOOBIG:
+		return sqlstore.Class{Kind: sqlstore.BadInput}
+	}
+	return sqlstore.Class{}
+}
+
+// uniqueColumns reads "t.a, t.b" out of
+// "... UNIQUE constraint failed: t.a, t.b (2067)".
+func uniqueColumns(msg string) []string {
+	const marker = "constraint failed: "
+	i := strings.LastIndex(msg, marker)
+	if i < 0 {
+		return nil
+	}
+	cols := msg[i+len(marker):]
+	if j := strings.LastIndex(cols, " ("); j >= 0 {
+		cols = cols[:j]
+	}
+	return strings.Split(cols, ", ")
+}
+
+// lock takes SQLite's write lock for the whole migration with BEGIN
+// IMMEDIATE; a second Migrate waits (busy timeout, then this loop) and
+// then finds the versions recorded. Migrate first checks that the
+// connection enforces foreign keys, which the cascades rely on.
+func lock(ctx context.Context, conn *sql.Conn) (func(failed bool) error, error) {
+	var fk int
+	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return nil, err
+	}
+	if fk != 1 {
+		return nil, errors.New("sqlite: foreign keys are off; open the database with sqlite.Open or add _pragma=foreign_keys(1) to the DSN")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+		if err == nil {
+			break
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return func(failed bool) error {
+		if failed {
+			_, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+			return err
+		}
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT")
+		return err
+	}, nil
+}

@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+)
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// listSpec describes one paged list query. Every fragment is a constant of
+// this package; values go in args.
+type listSpec struct {
+	what  string // record name for errors
+	cols  string // select list
+	from  string // "users u"
+	key   string // the ordering key column, unique: "u.id"
+	where []string
+	args  []any
+	desc  bool // newest first (events)
+	after any  // encoded key of PageRequest.After, nil for the first page
+}
+
+// afterID decodes a UUID cursor. An empty cursor is the first page.
+func (s *Store) afterID(after string) (any, error) {
+	if after == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(after)
+	if err != nil {
+		return nil, userkit.FieldError("After", "is not a valid cursor")
+	}
+	return s.id(id), nil
+}
+
+// list runs spec as a page: keyset (After) or numbered (Page), Limit+1 rows
+// to learn whether more follow, and a count only when p.Total is set.
+func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageRequest, scan func(scanner) (T, error), keyOf func(T) string) (userkit.Page[T], error) {
+	p = p.Normalize()
+	page := userkit.Page[T]{Items: []T{}, Total: -1}
+
+	where := spec.where
+	args := append([]any(nil), spec.args...)
+	if p.Total {
+		q := "SELECT count(*) FROM " + spec.from + whereClause(where)
+		if err := s.queryRow(ctx, q, args...).Scan(&page.Total); err != nil {
+			return page, s.wrap(err, spec.what, "")
+		}
+	}
+
+	order, cmp := " ASC", " > ?"
+	if spec.desc {
+		order, cmp = " DESC", " < ?"
+	}
+	if p.Page == 0 && spec.after != nil {
+		where = append(where[:len(where):len(where)], spec.key+cmp)
+		args = append(args, spec.after)
+	}
+	q := "SELECT " + spec.cols + " FROM " + spec.from + whereClause(where) +
+		" ORDER BY " + spec.key + order + " LIMIT " + strconv.Itoa(p.Limit+1)
+	if off := p.Offset(); p.Page > 0 && off > 0 {
+		q += " OFFSET " + strconv.Itoa(off)
+	}
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return page, s.wrap(err, spec.what, "")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return page, s.wrap(err, spec.what, "")
+		}
+		page.Items = append(page.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return page, s.wrap(err, spec.what, "")
+	}
+	if len(page.Items) > p.Limit {
+		page.Items = page.Items[:p.Limit]
+		page.Next = keyOf(page.Items[p.Limit-1])
+	}
+	return page, nil
+}
+
+// collect runs a query and scans every row.
+func collect[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(err, what, "")
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, s.wrap(err, what, "")
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, what, "")
+	}
+	return out, nil
+}
+
+func whereClause(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}

@@ -1,0 +1,184 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+)
+
+const partnerCols = "p.id, p.num, p.name, p.created_at, p.updated_at, p.version"
+
+func (s *Store) scanPartner(sc scanner) (storage.PartnerRecord, error) {
+	var r storage.PartnerRecord
+	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Name, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	return r, err
+}
+
+// CreatePartner implements storage.PartnerStore.
+func (s *Store) CreatePartner(ctx context.Context, rec *storage.PartnerRecord) error {
+	num, err := s.insertNum(ctx, "partner",
+		"INSERT INTO partners (id, name, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?)",
+		s.id(rec.ID), rec.Name, s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version)
+	if err != nil {
+		return err
+	}
+	rec.Num = num
+	return nil
+}
+
+func (s *Store) getPartner(ctx context.Context, cond string, arg any) (storage.PartnerRecord, error) {
+	r, err := s.scanPartner(s.queryRow(ctx, "SELECT "+partnerCols+" FROM partners p WHERE "+cond, arg))
+	return r, s.wrap(err, "partner", "")
+}
+
+// GetPartner implements storage.PartnerStore.
+func (s *Store) GetPartner(ctx context.Context, id uuid.UUID) (storage.PartnerRecord, error) {
+	return s.getPartner(ctx, "p.id = ?", s.id(id))
+}
+
+// GetPartnerByNum implements storage.PartnerStore.
+func (s *Store) GetPartnerByNum(ctx context.Context, num int64) (storage.PartnerRecord, error) {
+	return s.getPartner(ctx, "p.num = ?", num)
+}
+
+// UpdatePartner implements storage.PartnerStore.
+func (s *Store) UpdatePartner(ctx context.Context, rec storage.PartnerRecord, expectVersion int64) error {
+	return s.casUpdate(ctx, "partner", "SELECT 1 FROM partners WHERE id = ?", []any{s.id(rec.ID)},
+		"UPDATE partners SET name = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+		rec.Name, s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version, s.id(rec.ID), expectVersion)
+}
+
+// DeletePartner implements storage.PartnerStore. Memberships and teams go
+// with it (ON DELETE CASCADE); its portals stay without an owner (ON
+// DELETE SET NULL).
+func (s *Store) DeletePartner(ctx context.Context, id uuid.UUID) error {
+	return s.execOne(ctx, "partner", "", nil, "DELETE FROM partners WHERE id = ?", s.id(id))
+}
+
+// ListPartners implements storage.PartnerStore.
+func (s *Store) ListPartners(ctx context.Context, p userkit.PageRequest) (userkit.Page[storage.PartnerRecord], error) {
+	spec := listSpec{what: "partner", cols: partnerCols, from: "partners p", key: "p.id"}
+	var err error
+	if spec.after, err = s.afterID(p.After); err != nil {
+		return emptyPage[storage.PartnerRecord](p), err
+	}
+	return list(ctx, s, spec, p, s.scanPartner, func(r storage.PartnerRecord) string { return r.ID.String() })
+}
+
+// AddPartnerMember implements storage.PartnerStore.
+func (s *Store) AddPartnerMember(ctx context.Context, rec storage.PartnerMemberRecord) error {
+	_, err := s.exec(ctx, "INSERT INTO partner_members (partner_id, user_id, created_at) VALUES (?, ?, ?)",
+		s.id(rec.PartnerID), s.id(rec.UserID), s.time(rec.CreatedAt))
+	return s.wrap(err, "partner membership", "UserID")
+}
+
+// RemovePartnerMember implements storage.PartnerStore.
+func (s *Store) RemovePartnerMember(ctx context.Context, partnerID, userID uuid.UUID) error {
+	return s.atomic(ctx, func(s *Store) error {
+		err := s.execOne(ctx, "partner membership", "", nil,
+			"DELETE FROM partner_members WHERE partner_id = ? AND user_id = ?", s.id(partnerID), s.id(userID))
+		if err != nil {
+			return err
+		}
+		_, err = s.exec(ctx, "DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE partner_id = ?)",
+			s.id(userID), s.id(partnerID))
+		return s.wrap(err, "team membership", "")
+	})
+}
+
+// IsPartnerMember implements storage.PartnerStore.
+func (s *Store) IsPartnerMember(ctx context.Context, partnerID, userID uuid.UUID) (bool, error) {
+	return s.exists(ctx, "partner membership", "SELECT 1 FROM partner_members WHERE partner_id = ? AND user_id = ?",
+		s.id(partnerID), s.id(userID))
+}
+
+// PartnersOfUser implements storage.PartnerStore: by join time, then by the
+// order the joins were stored in (seq) when times are equal.
+func (s *Store) PartnersOfUser(ctx context.Context, userID uuid.UUID) ([]storage.PartnerRecord, error) {
+	return collect(ctx, s, "partner", s.scanPartner,
+		"SELECT "+partnerCols+" FROM partner_members pm JOIN partners p ON p.id = pm.partner_id "+
+			"WHERE pm.user_id = ? ORDER BY pm.created_at, pm.seq", s.id(userID))
+}
+
+const teamCols = "t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version"
+
+func (s *Store) scanTeam(sc scanner) (storage.TeamRecord, error) {
+	var r storage.TeamRecord
+	err := sc.Scan(idCol{&r.ID}, &r.Num, idCol{&r.PartnerID}, &r.Name, &r.Default,
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	return r, err
+}
+
+// CreateTeam implements storage.PartnerStore.
+func (s *Store) CreateTeam(ctx context.Context, rec *storage.TeamRecord) error {
+	num, err := s.insertNum(ctx, "team",
+		"INSERT INTO teams (id, partner_id, name, is_default, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		s.id(rec.ID), s.id(rec.PartnerID), rec.Name, rec.Default, s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version)
+	if err != nil {
+		return err
+	}
+	rec.Num = num
+	return nil
+}
+
+func (s *Store) getTeam(ctx context.Context, cond string, arg any) (storage.TeamRecord, error) {
+	r, err := s.scanTeam(s.queryRow(ctx, "SELECT "+teamCols+" FROM teams t WHERE "+cond, arg))
+	return r, s.wrap(err, "team", "")
+}
+
+// GetTeam implements storage.PartnerStore.
+func (s *Store) GetTeam(ctx context.Context, id uuid.UUID) (storage.TeamRecord, error) {
+	return s.getTeam(ctx, "t.id = ?", s.id(id))
+}
+
+// GetTeamByNum implements storage.PartnerStore.
+func (s *Store) GetTeamByNum(ctx context.Context, num int64) (storage.TeamRecord, error) {
+	return s.getTeam(ctx, "t.num = ?", num)
+}
+
+// UpdateTeam implements storage.PartnerStore. A team keeps its partner.
+func (s *Store) UpdateTeam(ctx context.Context, rec storage.TeamRecord, expectVersion int64) error {
+	return s.casUpdate(ctx, "team", "SELECT 1 FROM teams WHERE id = ?", []any{s.id(rec.ID)},
+		"UPDATE teams SET name = ?, is_default = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+		rec.Name, rec.Default, s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version, s.id(rec.ID), expectVersion)
+}
+
+// DeleteTeam implements storage.PartnerStore; memberships cascade.
+func (s *Store) DeleteTeam(ctx context.Context, id uuid.UUID) error {
+	return s.execOne(ctx, "team", "", nil, "DELETE FROM teams WHERE id = ?", s.id(id))
+}
+
+// ListTeams implements storage.PartnerStore.
+func (s *Store) ListTeams(ctx context.Context, partnerID uuid.UUID) ([]storage.TeamRecord, error) {
+	return collect(ctx, s, "team", s.scanTeam,
+		"SELECT "+teamCols+" FROM teams t WHERE t.partner_id = ? ORDER BY t.id", s.id(partnerID))
+}
+
+// AddTeamMember implements storage.PartnerStore.
+func (s *Store) AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error {
+	_, err := s.exec(ctx, "INSERT INTO team_members (team_id, user_id) VALUES (?, ?)", s.id(teamID), s.id(userID))
+	return s.wrap(err, "team membership", "UserID")
+}
+
+// RemoveTeamMember implements storage.PartnerStore.
+func (s *Store) RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) error {
+	return s.execOne(ctx, "team membership", "", nil,
+		"DELETE FROM team_members WHERE team_id = ? AND user_id = ?", s.id(teamID), s.id(userID))
+}
+
+// TeamMembers implements storage.PartnerStore: in join order (seq).
+func (s *Store) TeamMembers(ctx context.Context, teamID uuid.UUID) ([]uuid.UUID, error) {
+	return collect(ctx, s, "team membership", func(sc scanner) (uuid.UUID, error) {
+		var id uuid.UUID
+		return id, sc.Scan(idCol{&id})
+	}, "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY seq", s.id(teamID))
+}
+
+// TeamsOfUser implements storage.PartnerStore.
+func (s *Store) TeamsOfUser(ctx context.Context, userID uuid.UUID) ([]storage.TeamRecord, error) {
+	return collect(ctx, s, "team", s.scanTeam,
+		"SELECT "+teamCols+" FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = ? ORDER BY t.id",
+		s.id(userID))
+}

@@ -1,0 +1,288 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+)
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store implements storage.Store over a *sql.DB that the host owns. Make one
+// with the adapter packages (sqlite.New, postgres.New, mysql.New), call
+// Migrate once at start-up, and share it: it is safe for concurrent use.
+type Store struct {
+	db *sql.DB
+	q  querier
+	d  *Dialect
+	tx bool // q is a transaction: InTx joins it
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New returns a Store over db in dialect d. Adapter packages call it; hosts
+// call the adapter's New.
+func New(db *sql.DB, d *Dialect) *Store {
+	return &Store{db: db, q: db, d: d}
+}
+
+// DB returns the database the store was made with.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect returns the store's dialect.
+func (s *Store) Dialect() *Dialect { return s.d }
+
+// maxAttempts bounds how often InTx runs fn when the database reports a
+// serialization failure or deadlock.
+const maxAttempts = 5
+
+// InTx runs fn in one transaction; see storage.Store. On a serialization
+// failure or deadlock (as the dialect classifies them) the whole
+// transaction runs again, up to maxAttempts times, with a jittered backoff.
+func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error {
+	if s.tx {
+		return fn(s)
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.runTx(ctx, fn)
+		if err == nil || attempt == maxAttempts || s.d.Classify(err).Kind != Retry {
+			return err
+		}
+		backoff := time.Duration(attempt*attempt) * 5 * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff):
+		}
+	}
+}
+
+func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err, "begin transaction", "")
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback() // the error that got us here matters more
+		}
+	}()
+	if err := fn(&Store{db: s.db, q: tx, d: s.d, tx: true}); err != nil {
+		return err
+	}
+	committed = true
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err, "commit", "")
+	}
+	return nil
+}
+
+// atomic runs fn in a transaction unless the store already is one. Methods
+// that write more than one statement use it.
+func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
+	return s.InTx(ctx, func(tx storage.Store) error { return fn(tx.(*Store)) })
+}
+
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.q.ExecContext(ctx, s.d.rebind(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.q.QueryContext(ctx, s.d.rebind(query), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.q.QueryRowContext(ctx, s.d.rebind(query), args...)
+}
+
+// wrap turns a driver error into the userkit error the storage contract
+// asks for. what names the record ("user"); pkField is the Go field a
+// primary key clash is reported on: "ID", or "UserID" for memberships.
+func (s *Store) wrap(err error, what, pkField string) error {
+	if err == nil {
+		return nil
+	}
+	var ue *userkit.Error
+	if errors.As(err, &ue) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return userkit.Errorf(userkit.NotFound, "%s not found", what)
+	}
+	c := s.d.Classify(err)
+	switch c.Kind {
+	case Unique:
+		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: err}
+		if f := conflictField(c, pkField); f != "" {
+			e.Fields = map[string]string{f: "already exists"}
+		}
+		return e
+	case ForeignKey:
+		return &userkit.Error{Kind: userkit.NotFound, Message: what + ": a referenced record does not exist", Err: err}
+	case BadInput:
+		return &userkit.Error{Kind: userkit.Invalid, Message: what + ": a value cannot be stored (NUL character, invalid UTF-8 or too long)", Err: err}
+	}
+	return &userkit.Error{Kind: userkit.Internal, Message: fmt.Sprintf("%s storage: %s", s.d.Name, what), Err: err}
+}
+
+// conflictFields maps the unique keys of the schema to the Go fields the
+// contract reports. Constraint and column names follow one convention in
+// every dialect's migrations, so matching on column names finds them:
+// PostgreSQL and MySQL report a name such as "users_email_norm_key", SQLite
+// the columns ("users.email_norm"). "name" comes last so that the longer
+// names match first.
+var conflictFields = []struct{ col, field string }{
+	{"email_norm", "EmailNorm"},
+	{"login_name", "LoginName"},
+	{"technical_name", "TechnicalName"},
+	{"hash", "Hash"},
+	{"action", "Action"},
+	{"user_id", "UserID"},
+	{"name", "Name"},
+}
+
+// conflictField names the field of a unique violation. A primary key clash
+// is reported on pkField.
+func conflictField(c Class, pkField string) string {
+	if c.Primary {
+		return pkField
+	}
+	names := c.Constraint
+	if names == "" {
+		names = strings.Join(c.Columns, ",")
+	}
+	for _, cf := range conflictFields {
+		if strings.Contains(names, cf.col) {
+			return cf.field
+		}
+	}
+	// The ID in a unique key of its own (SQLite tables keyed by num) or
+	// with portal_id (the target of the member tables' composite foreign
+	// keys), which may be checked before the primary key.
+	for _, col := range c.Columns {
+		if strings.HasSuffix(col, ".id") {
+			return pkField
+		}
+	}
+	if strings.HasSuffix(c.Constraint, "_id_id_key") {
+		return pkField
+	}
+	return ""
+}
+
+// notFound is the NotFound error for a missing record.
+func notFound(what string) error {
+	return userkit.Errorf(userkit.NotFound, "%s not found", what)
+}
+
+// affected reports whether res changed at least one row.
+func affected(res sql.Result) (bool, error) {
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// exists reports whether query finds a row.
+func (s *Store) exists(ctx context.Context, what, query string, args ...any) (bool, error) {
+	var one int
+	err := s.queryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.wrap(err, what, "")
+	}
+	return true, nil
+}
+
+// execOne runs a DELETE or UPDATE keyed by primary key and returns NotFound
+// when no row matched. Not for compare-and-set updates: see casUpdate.
+func (s *Store) execOne(ctx context.Context, what, existsQuery string, existsArgs []any, query string, args ...any) error {
+	res, err := s.exec(ctx, query, args...)
+	if err != nil {
+		return s.wrap(err, what, "ID")
+	}
+	ok, err := affected(res)
+	if err != nil {
+		return s.wrap(err, what, "ID")
+	}
+	if ok {
+		return nil
+	}
+	// MySQL counts changed rows, not matched ones: an update that writes
+	// the stored values reports 0. Look before calling it missing.
+	if existsQuery != "" {
+		found, err := s.exists(ctx, what, existsQuery, existsArgs...)
+		if err != nil {
+			return err
+		}
+		if found {
+			return nil
+		}
+	}
+	return notFound(what)
+}
+
+// casUpdate runs an UPDATE guarded by "version = ?" and tells a stale
+// version (PreconditionFailed) from a missing record (NotFound).
+func (s *Store) casUpdate(ctx context.Context, what, existsQuery string, existsArgs []any, query string, args ...any) error {
+	res, err := s.exec(ctx, query, args...)
+	if err != nil {
+		return s.wrap(err, what, "ID")
+	}
+	ok, err := affected(res)
+	if err != nil {
+		return s.wrap(err, what, "ID")
+	}
+	if ok {
+		return nil
+	}
+	found, err := s.exists(ctx, what, existsQuery, existsArgs...)
+	if err != nil {
+		return err
+	}
+	if found {
+		return userkit.Errorf(userkit.PreconditionFailed, "%s was changed by someone else", what)
+	}
+	return notFound(what)
+}
+
+// insertNum runs an INSERT of a record with a store-assigned Num and
+// returns the Num. query has no RETURNING clause; it is added where the
+// dialect has one.
+func (s *Store) insertNum(ctx context.Context, what, query string, args ...any) (int64, error) {
+	var num int64
+	if s.d.Returning {
+		if err := s.queryRow(ctx, query+" RETURNING num", args...).Scan(&num); err != nil {
+			return 0, s.wrap(err, what, "ID")
+		}
+		return num, nil
+	}
+	res, err := s.exec(ctx, query, args...)
+	if err != nil {
+		return 0, s.wrap(err, what, "ID")
+	}
+	num, err = res.LastInsertId()
+	if err != nil {
+		return 0, s.wrap(err, what, "ID")
+	}
+	return num, nil
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

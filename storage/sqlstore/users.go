@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+)
+
+const userCols = "u.id, u.num, u.email, u.email_norm, u.first_name, u.last_name, u.login_name, " +
+	"u.status, u.role, u.provider, u.locale, u.timezone, u.city, u.country, u.department, " +
+	"u.phone_land, u.phone_mobile, u.date_of_birth, u.must_reset_password, u.password_hash, " +
+	"u.failed_logins, u.last_login_at, u.token_version, u.api_token_created_at, " +
+	"u.created_at, u.updated_at, u.version"
+
+func (s *Store) scanUser(sc scanner) (storage.UserRecord, error) {
+	var r storage.UserRecord
+	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Email, &r.EmailNorm, &r.FirstName, &r.LastName, &r.LoginName,
+		&r.Status, &r.Role, &r.Provider, &r.Locale, &r.Timezone, &r.City, &r.Country, &r.Department,
+		&r.PhoneLand, &r.PhoneMobile, s.ntc(&r.DateOfBirth), &r.MustResetPassword, &r.PasswordHash,
+		&r.FailedLogins, s.ntc(&r.LastLoginAt), &r.TokenVersion, s.ntc(&r.APITokenCreatedAt),
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	return r, err
+}
+
+// unstorable reports whether the dialect cannot hold text v, so that a
+// lookup or search for it can answer "nothing" without asking.
+func (s *Store) unstorable(v string) bool {
+	return s.d.StrictText && (strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v))
+}
+
+// fold is the lower-cased form kept in the *_norm columns that search
+// reads, so that search needs neither lower() at query time nor a
+// case-insensitive collation.
+func fold(v string) string { return strings.ToLower(v) }
+
+// CreateUser implements storage.UserStore.
+func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
+	num, err := s.insertNum(ctx, "user",
+		"INSERT INTO users (id, email, email_norm, first_name, first_name_norm, last_name, last_name_norm, login_name, "+
+			"status, role, provider, locale, timezone, city, country, department, phone_land, phone_mobile, "+
+			"date_of_birth, must_reset_password, password_hash, failed_logins, last_login_at, token_version, "+
+			"api_token_created_at, created_at, updated_at, version) VALUES ("+placeholders(28)+")",
+		s.id(rec.ID), rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName), rec.LoginName,
+		rec.Status, rec.Role, rec.Provider, rec.Locale, rec.Timezone, rec.City, rec.Country, rec.Department, rec.PhoneLand, rec.PhoneMobile,
+		s.nullTime(rec.DateOfBirth), rec.MustResetPassword, rec.PasswordHash, rec.FailedLogins, s.nullTime(rec.LastLoginAt), rec.TokenVersion,
+		s.nullTime(rec.APITokenCreatedAt), s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version)
+	if err != nil {
+		return err
+	}
+	rec.Num = num
+	return nil
+}
+
+func (s *Store) getUser(ctx context.Context, cond string, arg any) (storage.UserRecord, error) {
+	r, err := s.scanUser(s.queryRow(ctx, "SELECT "+userCols+" FROM users u WHERE "+cond, arg))
+	if err != nil {
+		return r, s.wrap(err, "user", "")
+	}
+	return r, nil
+}
+
+// GetUser implements storage.UserStore.
+func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (storage.UserRecord, error) {
+	return s.getUser(ctx, "u.id = ?", s.id(id))
+}
+
+// GetUserByNum implements storage.UserStore.
+func (s *Store) GetUserByNum(ctx context.Context, num int64) (storage.UserRecord, error) {
+	return s.getUser(ctx, "u.num = ?", num)
+}
+
+// GetUserByEmail implements storage.UserStore.
+func (s *Store) GetUserByEmail(ctx context.Context, emailNorm string) (storage.UserRecord, error) {
+	if s.unstorable(emailNorm) {
+		return storage.UserRecord{}, notFound("user") // it cannot have been stored
+	}
+	return s.getUser(ctx, "u.email_norm = ?", emailNorm)
+}
+
+// UpdateUser implements storage.UserStore.
+func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVersion int64) error {
+	return s.casUpdate(ctx, "user", "SELECT 1 FROM users WHERE id = ?", []any{s.id(rec.ID)},
+		"UPDATE users SET email = ?, email_norm = ?, first_name = ?, first_name_norm = ?, last_name = ?, last_name_norm = ?, "+
+			"login_name = ?, status = ?, role = ?, provider = ?, locale = ?, timezone = ?, city = ?, country = ?, "+
+			"department = ?, phone_land = ?, phone_mobile = ?, date_of_birth = ?, must_reset_password = ?, "+
+			"password_hash = ?, failed_logins = ?, last_login_at = ?, token_version = ?, api_token_created_at = ?, "+
+			"created_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+		rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName),
+		rec.LoginName, rec.Status, rec.Role, rec.Provider, rec.Locale, rec.Timezone, rec.City, rec.Country,
+		rec.Department, rec.PhoneLand, rec.PhoneMobile, s.nullTime(rec.DateOfBirth), rec.MustResetPassword,
+		rec.PasswordHash, rec.FailedLogins, s.nullTime(rec.LastLoginAt), rec.TokenVersion, s.nullTime(rec.APITokenCreatedAt),
+		s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version, s.id(rec.ID), expectVersion)
+}
+
+// DeleteUser implements storage.UserStore. Memberships, team memberships,
+// grants and resource roles go with the user (foreign keys with ON DELETE
+// CASCADE; grants by principal explicitly, as a principal may also be a
+// service account).
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
+	return s.atomic(ctx, func(s *Store) error {
+		if err := s.execOne(ctx, "user", "", nil, "DELETE FROM users WHERE id = ?", s.id(id)); err != nil {
+			return err
+		}
+		return s.deleteGrantsOf(ctx, id)
+	})
+}
+
+// ListUsers implements storage.UserStore.
+func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.PageRequest) (userkit.Page[storage.UserRecord], error) {
+	spec := listSpec{what: "user", cols: userCols, from: "users u", key: "u.id"}
+	if f.Search != "" {
+		if s.unstorable(f.Search) {
+			// No stored text can contain it: nothing matches.
+			return emptyPage[storage.UserRecord](p), nil
+		}
+		arg := s.d.ContainsArg(fold(f.Search))
+		spec.where = append(spec.where, "("+s.d.Contains("u.first_name_norm")+" OR "+
+			s.d.Contains("u.last_name_norm")+" OR "+s.d.Contains("u.email_norm")+")")
+		spec.args = append(spec.args, arg, arg, arg)
+	}
+	if f.Status != "" {
+		spec.where = append(spec.where, "u.status = ?")
+		spec.args = append(spec.args, f.Status)
+	}
+	if f.PartnerID != uuid.Nil {
+		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM partner_members pm WHERE pm.partner_id = ? AND pm.user_id = u.id)")
+		spec.args = append(spec.args, s.id(f.PartnerID))
+	}
+	if f.PortalID != uuid.Nil {
+		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM portal_members m WHERE m.portal_id = ? AND m.user_id = u.id)")
+		spec.args = append(spec.args, s.id(f.PortalID))
+	}
+	var err error
+	if spec.after, err = s.afterID(p.After); err != nil {
+		return emptyPage[storage.UserRecord](p), err
+	}
+	return list(ctx, s, spec, p, s.scanUser, func(r storage.UserRecord) string { return r.ID.String() })
+}
+
+// emptyPage is a page with no items; its Total is 0 when asked for.
+func emptyPage[T any](p userkit.PageRequest) userkit.Page[T] {
+	pg := userkit.Page[T]{Items: []T{}, Total: -1}
+	if p.Total {
+		pg.Total = 0
+	}
+	return pg
+}
+
+// LoginNamesWithPrefix implements storage.UserStore. It reads the range
+// [prefix, successor(prefix)) of the unique login_name index, which every
+// dialect orders by bytes, so no LIKE pattern is needed.
+func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) ([]string, error) {
+	if s.unstorable(prefix) {
+		return []string{}, nil
+	}
+	q, args := "SELECT login_name FROM users WHERE login_name >= ?", []any{prefix}
+	if end, ok := prefixEnd(prefix); ok {
+		q += " AND login_name < ?"
+		args = append(args, end)
+	}
+	names, err := collect(ctx, s, "user", func(sc scanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	}, q+" ORDER BY login_name", args...)
+	if err != nil {
+		return nil, err
+	}
+	out := names[:0]
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) { // belt and braces over the range
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// prefixEnd returns the least valid UTF-8 string greater than every string
+// that starts with prefix, in byte order: prefix with its last rune
+// incremented. ok is false when there is none (empty prefix, or only
+// U+10FFFF), or when prefix is not valid UTF-8.
+func prefixEnd(prefix string) (string, bool) {
+	if !utf8.ValidString(prefix) {
+		return "", false
+	}
+	rs := []rune(prefix)
+	for len(rs) > 0 {
+		last := rs[len(rs)-1]
+		switch {
+		case last == utf8.MaxRune:
+			rs = rs[:len(rs)-1]
+			continue
+		case last == 0xD7FF:
+			rs[len(rs)-1] = 0xE000 // skip the surrogates, which UTF-8 cannot hold
+		default:
+			rs[len(rs)-1] = last + 1
+		}
+		return string(rs), true
+	}
+	return "", false
+}
