@@ -57,11 +57,17 @@ var registers = map[API]func(*http.ServeMux, string, core.Services, *core.Option
 
 // Mount registers every API on mux under opts.Prefix ("" for the
 // documented paths, or e.g. "/userkit" when the host's own routes would
-// clash). To mount only some APIs, call their packages' Register functions.
+// clash; a missing leading slash is added). To mount only some APIs, call
+// their packages' Register functions. Mounting twice under the same prefix
+// panics, as any duplicate ServeMux pattern does.
 func Mount(mux *http.ServeMux, s Services, opts *Options) {
 	var prefix string
 	if opts != nil {
 		prefix = strings.TrimSuffix(opts.Prefix, "/")
+	}
+	if prefix != "" && !strings.HasPrefix(prefix, "/") {
+		// ServeMux would read "userkit/api/…" as host "userkit".
+		prefix = "/" + prefix
 	}
 	for _, api := range APIs {
 		registers[api](mux, prefix, s, opts)
