@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/userkit/userkit/httpapi/admin"
 	"github.com/userkit/userkit/httpapi/internal/core"
@@ -63,11 +62,7 @@ var registers = map[API]func(*http.ServeMux, string, core.Services, *core.Option
 func Mount(mux *http.ServeMux, s Services, opts *Options) {
 	var prefix string
 	if opts != nil {
-		prefix = strings.TrimSuffix(opts.Prefix, "/")
-	}
-	if prefix != "" && !strings.HasPrefix(prefix, "/") {
-		// ServeMux would read "userkit/api/…" as host "userkit".
-		prefix = "/" + prefix
+		prefix = opts.Prefix
 	}
 	for _, api := range APIs {
 		registers[api](mux, prefix, s, opts)

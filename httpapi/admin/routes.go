@@ -16,7 +16,7 @@ const Base = "/admin/v1"
 // services.
 func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
 	h := &handlers{api: core.New(s, opts, writeProblem)}
-	p := strings.TrimSuffix(prefix, "/") + Base
+	p := core.Prefix(prefix) + Base
 	handle := func(pattern string, handler http.Handler) {
 		method, path, _ := strings.Cut(pattern, " ")
 		mux.Handle(method+" "+p+path, core.WithRequestID(handler))

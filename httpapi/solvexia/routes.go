@@ -2,7 +2,6 @@ package solvexia
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
@@ -14,7 +13,7 @@ func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Opt
 	a := core.New(s, opts, nil)
 	a.Errors = newErrorWriter(a.Log)
 	h := &handlers{api: a}
-	base := strings.TrimSuffix(prefix, "/") + "/api/v1"
+	base := core.Prefix(prefix) + "/api/v1"
 	handle := func(method, path string, handler http.Handler) {
 		mux.Handle(method+" "+base+path, core.WithRequestID(handler))
 	}

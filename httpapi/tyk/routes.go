@@ -11,7 +11,7 @@ import (
 // may be nil; opts.TokenSecret enables user API tokens (JWTToken).
 func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
 	h := &handlers{a: core.New(s, opts, writeError)}
-	base := prefix + "/portal-api"
+	base := core.Prefix(prefix) + "/portal-api"
 	handle := func(pattern string, hd http.Handler) {
 		mux.Handle(pattern, core.WithRequestID(noStore(hd)))
 	}

@@ -13,7 +13,7 @@ const base = "/api/internal/v1/partners/{partner_id}/users"
 // the documented paths). opts may be nil.
 func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
 	h := &handlers{api: core.New(s, opts, writeError)}
-	p := prefix + base
+	p := core.Prefix(prefix) + base
 	mux.Handle("GET "+p, core.WithRequestID(h.listUsers()))
 	mux.Handle("POST "+p, core.WithRequestID(h.createUser()))
 	mux.Handle("GET "+p+"/{user_id}", core.WithRequestID(h.getUser()))

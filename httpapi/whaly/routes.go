@@ -15,7 +15,7 @@ const base = "/v1/partner-portals/{portalId}/users"
 func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
 	api := core.New(s, opts, writeError)
 	h := &handlers{api: api, limiter: newLimiter(api.Opts.RateLimit, api.Opts.Clock, maxBuckets)}
-	p := prefix + base
+	p := core.Prefix(prefix) + base
 	mux.Handle("GET "+p, core.WithRequestID(h.listUsers()))
 	mux.Handle("POST "+p, core.WithRequestID(h.createUser()))
 	mux.Handle("GET "+p+"/{userId}", core.WithRequestID(h.getUser()))

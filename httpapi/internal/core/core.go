@@ -7,6 +7,7 @@ package core
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/partners"
@@ -106,4 +107,15 @@ func StatusOf(k userkit.Kind) int {
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// Prefix normalises a mount prefix: "" stays "", a trailing slash goes and
+// a missing leading slash is added, since ServeMux would read
+// "userkit/api/…" as a pattern for the host "userkit".
+func Prefix(prefix string) string {
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix != "" && !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
+	}
+	return prefix
 }

@@ -274,3 +274,11 @@ func TestEncode(t *testing.T) {
 	core.Encode(w, 200, map[string]any{"bad": func() {}})
 	is.Equal(w.Code, 500) // an unencodable value is a 500, not a half-written 200
 }
+
+func TestPrefix(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	for in, want := range map[string]string{"": "", "/": "", "/userkit": "/userkit", "/userkit/": "/userkit", "userkit": "/userkit", "a/b/": "/a/b"} {
+		is.Equal(core.Prefix(in), want) // prefix normalised
+	}
+}
