@@ -34,7 +34,7 @@ type Team struct {
 
 // CreateParams describes a new partner.
 type CreateParams struct {
-	Name string `validate:"required,max=200"`
+	Name string `validate:"required,max=200,text"`
 }
 
 // UpdateParams is a partial update of a partner; nil fields stay as they
@@ -47,7 +47,7 @@ type UpdateParams struct {
 
 // TeamParams describes a new team.
 type TeamParams struct {
-	Name string `validate:"required,max=200"`
+	Name string `validate:"required,max=200,text"`
 }
 
 // TeamUpdateParams is a partial update of a team, like UpdateParams.

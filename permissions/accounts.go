@@ -42,7 +42,7 @@ type GrantParams struct {
 
 // ServiceAccountParams creates a service account with its initial grants.
 type ServiceAccountParams struct {
-	Name   string `validate:"required,max=200"`
+	Name   string `validate:"required,max=200,text"`
 	Grants []GrantParams
 }
 

@@ -73,9 +73,9 @@ type ResourceRole struct {
 // ResourceParams registers a resource. ID is chosen by the host: up to 100
 // characters of letters, digits and ". _ : -".
 type ResourceParams struct {
-	ID   string `validate:"required,max=100"`
-	Name string `validate:"required,max=200"`
-	Kind string `validate:"max=100"`
+	ID   string `validate:"required,max=100,text"`
+	Name string `validate:"required,max=200,text"`
+	Kind string `validate:"max=100,text"`
 }
 
 // ResourceUpdateParams changes a resource; nil fields stay as they are.

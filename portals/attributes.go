@@ -49,8 +49,8 @@ type Attribute struct {
 // AttributeParams defines an attribute. Name is unique within the portal;
 // Label "" means the Name. The type cannot change later.
 type AttributeParams struct {
-	Name                string `validate:"required,max=100"`
-	Label               string `validate:"max=200"`
+	Name                string `validate:"required,max=100,text"`
+	Label               string `validate:"max=200,text"`
 	Type                AttributeType
 	AllowMultipleValues bool
 }

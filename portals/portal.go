@@ -64,8 +64,8 @@ type Portal struct {
 // "en_US".
 type CreateParams struct {
 	PartnerID     uuid.UUID
-	Name          string `validate:"required,max=200"`
-	TechnicalName string `validate:"required"`
+	Name          string `validate:"required,max=200,text"`
+	TechnicalName string `validate:"required,text"`
 	DefaultLocale string
 }
 

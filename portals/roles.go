@@ -22,7 +22,7 @@ type Role struct {
 
 // RoleParams creates a role; Name is unique within the portal.
 type RoleParams struct {
-	Name     string `validate:"required,max=100"`
+	Name     string `validate:"required,max=100,text"`
 	IsSystem bool
 }
 

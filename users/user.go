@@ -184,19 +184,19 @@ func dateOnly(t *time.Time) *time.Time {
 // create and on the result of an update, keyed by the Go field names of
 // CreateParams/UpdateParams.
 type profile struct {
-	Email       string `validate:"required,email,max=254"`
-	FirstName   string `validate:"required,max=100"`
-	LastName    string `validate:"required,max=100"`
+	Email       string `validate:"required,email,max=254,text"`
+	FirstName   string `validate:"required,max=100,text"`
+	LastName    string `validate:"required,max=100,text"`
 	Status      string `validate:"oneof=active suspended locked"`
-	Role        string `validate:"max=200"`
-	Provider    string `validate:"max=200"`
-	Locale      string `validate:"max=200"`
-	Timezone    string `validate:"max=200"`
-	City        string `validate:"max=200"`
-	Country     string `validate:"max=200"`
-	Department  string `validate:"max=200"`
-	PhoneLand   string `validate:"max=200"`
-	PhoneMobile string `validate:"max=200"`
+	Role        string `validate:"max=200,text"`
+	Provider    string `validate:"max=200,text"`
+	Locale      string `validate:"max=200,text"`
+	Timezone    string `validate:"max=200,text"`
+	City        string `validate:"max=200,text"`
+	Country     string `validate:"max=200,text"`
+	Department  string `validate:"max=200,text"`
+	PhoneLand   string `validate:"max=200,text"`
+	PhoneMobile string `validate:"max=200,text"`
 }
 
 func profileOf(r *storage.UserRecord) profile {

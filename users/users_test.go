@@ -461,3 +461,14 @@ func TestUpdateWithoutChangeWritesNothing(t *testing.T) {
 	is.Equal(e.record(t, u.ID).Version, u.Version) // and writes nothing
 	is.Equal(events(), before)                     // and records no audit event
 }
+
+func TestCreateRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newEnv(t, nil)
+	_, err := e.us.Create(e.sys, users.CreateParams{Email: "nul@example.com", FirstName: "Mo\x00na", LastName: "Benson"})
+	is.Equal(userkit.KindOf(err), userkit.Invalid)    // a NUL is refused on every store alike
+	is.True(userkit.FieldsOf(err)["FirstName"] != "") // and named
+	_, err = e.us.GetByEmail(e.sys, "nul@example.com")
+	is.True(errors.Is(err, userkit.ErrNotFound)) // nothing was stored
+}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/userkit/userkit"
@@ -23,8 +25,27 @@ var (
 func Validator() *validator.Validate {
 	once.Do(func() {
 		v = validator.New(validator.WithRequiredStructEnabled())
+		_ = v.RegisterValidation("text", func(fl validator.FieldLevel) bool {
+			return IsText(fl.Field().String())
+		})
 	})
 	return v
+}
+
+// IsText reports whether s is valid UTF-8 without control characters. Every
+// free-text field carries the "text" rule, so a NUL or an invalid byte is
+// refused the same way on every store (PostgreSQL cannot store a NUL; the
+// others could, and then search and compare differently).
+func IsText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Struct validates s. It returns nil or a *userkit.Error{Kind: Invalid}
@@ -67,6 +88,8 @@ func Problem(tag, param string) string {
 		return "must be one of: " + param
 	case "uuid":
 		return "must be a UUID"
+	case "text":
+		return "must be valid UTF-8 text without control characters"
 	default:
 		return fmt.Sprintf("failed the %q rule", tag)
 	}
