@@ -97,6 +97,12 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 		return users.User{}, false, err
 	}
 	if err := tx.AddPartnerMember(ctx, storage.PartnerMemberRecord{PartnerID: partnerID, UserID: u.ID, CreatedAt: s.clock.Now()}); err != nil {
+		if !created && errors.Is(err, userkit.ErrNotFound) {
+			// A SQL store's foreign key found the user gone: deleted (say,
+			// removed from their last partner) after this transaction read
+			// them. Start over, which creates the user anew.
+			return users.User{}, false, errRace
+		}
 		return users.User{}, false, err
 	}
 	if err := tx.AddTeamMember(ctx, team.ID, u.ID); err != nil {

@@ -148,6 +148,10 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 
 var errAlreadyMember = userkit.Errorf(userkit.Conflict, "the user is already a member of this portal")
 
+// errUserChanged ends AddUser when the user or a role it reads is deleted
+// while it runs.
+var errUserChanged = userkit.Errorf(userkit.Conflict, "the user changed while being added; try again")
+
 // AddUser adds a user to a portal: when no user has the email it creates
 // one (with the password, if given), otherwise it adds the existing user.
 // It needs users.create on the portal. Unknown roles or attributes, bad
@@ -228,7 +232,7 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 		case errors.Is(err, userkit.ErrNotFound):
 			// The user was deleted since we looked; creating one now would
 			// need a password hash inside the transaction.
-			return userkit.Errorf(userkit.Conflict, "the user changed while being added; try again")
+			return errUserChanged
 		case err != nil:
 			return err
 		default:
@@ -246,6 +250,11 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 		if err := tx.AddPortalMember(ctx, &m); err != nil {
 			if errors.Is(err, userkit.ErrConflict) {
 				return errAlreadyMember
+			}
+			if errors.Is(err, userkit.ErrNotFound) {
+				// A SQL store's foreign key found the user (or a role) gone:
+				// deleted after this transaction read it.
+				return errUserChanged
 			}
 			return err
 		}
