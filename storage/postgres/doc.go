@@ -23,7 +23,12 @@
 // BitmapOr of three index scans. Without the extension, search still
 // works, by a sequential scan; installing pg_trgm and running Migrate again
 // adds the indexes. Searches shorter than three characters cannot use
-// trigrams and scan.
+// trigrams and scan. Filtered user lists (search, status, partner, portal)
+// run in pgx's exec mode, an unnamed statement planned for its arguments:
+// a cached generic plan cannot see that "LIKE $1 ESCAPE '!'" fits the
+// trigram indexes, nor how rare the term is, and would walk the primary
+// key instead (15 ms for a rare last name at a million users, a full scan
+// for a term nobody has).
 //
 // Locking and retries: Migrate holds pg_advisory_lock for the current
 // schema and runs each migration file in its own transaction. InTx runs at

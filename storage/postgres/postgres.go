@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/userkit/userkit/storage/sqlstore"
@@ -57,6 +58,7 @@ var Dialect = &sqlstore.Dialect{
 	Contains:     func(col string) string { return col + " LIKE ? ESCAPE '!'" },
 	ContainsArg:  sqlstore.EscapeLike,
 	StrictText:   true,
+	PlanPerQuery: pgx.QueryExecModeExec,
 	Classify:     classify,
 	Migrations:   Migrations(),
 	Lock:         lock,

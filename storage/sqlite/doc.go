@@ -21,10 +21,15 @@
 // on the UUID, which keyset paging walks.
 //
 // Search: a case-insensitive substring test with instr() over lower-cased
-// columns. It is exact (no pattern characters, and embedded NULs count)
-// but it reads every user row that the other filters leave: fine for tens
-// of thousands of users, tens of milliseconds or more beyond. SQLite's
-// FTS5 trigram tokenizer could index it; this adapter does not use it yet.
+// columns, exact (no pattern characters, and embedded NULs count). A term
+// of three or more characters first asks the FTS5 trigram table users_fts
+// (migration 0002; triggers keep it in step with users) for its matching
+// rows: up to 2,000 of them are read directly, so a rare last name at a
+// million users costs a few milliseconds; a more common term is left to the
+// instr() scan in id order, which fills a page within a few thousand rows.
+// The term reaches FTS5 as a quoted string, so its syntax is plain text.
+// Shorter terms scan. Counting the matches of a very common term still
+// reads every user (about 0.3 s at a million); see BENCHMARKS.md.
 //
 // Locking: SQLite has one writer at a time. Transactions take the write
 // lock when they begin, and concurrent writers wait up to the busy timeout.

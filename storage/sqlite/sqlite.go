@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/userkit/userkit/storage/sqlstore"
 	"modernc.org/sqlite"
@@ -45,6 +47,13 @@ func Open(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One connection first: it creates the file and switches it to WAL.
+	// Connections that open together on a new file would race to switch
+	// it, and the loser gets SQLITE_BUSY without waiting.
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -73,6 +82,7 @@ var Dialect = &sqlstore.Dialect{
 	// where LIKE stops at the first one.
 	Contains:    func(col string) string { return "instr(" + col + ", ?) > 0" },
 	ContainsArg: func(s string) string { return s },
+	SearchIndex: searchIndex,
 	Classify:    classify,
 	Migrations:  Migrations(),
 	Lock:        lock,
@@ -161,3 +171,53 @@ func lock(ctx context.Context, conn *sql.Conn) (func(failed bool) error, error) 
 		return err
 	}, nil
 }
+
+// maxIndexed is how many matches searchIndex hands on as a list. A term
+// with more matches than that is common enough that walking users in id
+// order fills a page within a few thousand rows, while the list (and the
+// sort it needs) would grow with the matches.
+const maxIndexed = 2000
+
+// searchIndex narrows a user search with the FTS5 trigram table users_fts
+// (migration 0002). The term goes in as an FTS5 string, in double quotes
+// with inner quotes doubled, so its text is one phrase and never query
+// syntax. It asks the index for at most maxIndexed+1 rows: when there are
+// no more than maxIndexed, the search reads just those rows (their nums go
+// in as one JSON array parameter, so FTS5 is not asked twice); when there
+// are more, it leaves the term to the instr() scan in id order. The index
+// cannot serve terms shorter than three characters (no trigram), nor text
+// with NUL or invalid UTF-8 (FTS5 reads its query as C text), so those
+// keep the scan too.
+func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, []any, error) {
+	if utf8.RuneCountInString(term) < 3 || !utf8.ValidString(term) || strings.IndexByte(term, 0) >= 0 {
+		return "", nil, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?",
+		ftsString(term), maxIndexed+1)
+	if err != nil {
+		return "", nil, err
+	}
+	defer rows.Close()
+	nums := make([]int64, 0, 64)
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return "", nil, err
+		}
+		nums = append(nums, n)
+	}
+	if err := rows.Err(); err != nil {
+		return "", nil, err
+	}
+	if len(nums) > maxIndexed {
+		return "", nil, nil
+	}
+	list, err := json.Marshal(nums)
+	if err != nil {
+		return "", nil, err
+	}
+	return "u.num IN (SELECT value FROM json_each(?))", []any{string(list)}, nil
+}
+
+// ftsString quotes s as an FTS5 string: plain text, whatever it holds.
+func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -50,6 +50,25 @@ type Dialect struct {
 	Contains    func(col string) string
 	ContainsArg func(s string) string
 
+	// SearchIndex, when set, narrows a user search with an index: it gets
+	// the lower-cased search text and returns a condition over "u" with
+	// its arguments, or "" to leave the search to the Contains scan (the
+	// index cannot serve the text, or the scan is the faster plan). It may
+	// read the database through q, the store's connection or transaction.
+	// The Contains test is applied as well, so the index only has to find
+	// every match, and results stay exact. SQLite uses its FTS5 trigram
+	// table.
+	SearchIndex func(ctx context.Context, q Querier, s string) (cond string, args []any, err error)
+
+	// PlanPerQuery, when set, is passed as the first argument of the
+	// filtered user list queries (search, status, partner, portal) so that
+	// the driver has the database plan each one for its actual arguments
+	// (pgx.QueryExecModeExec: an unnamed statement, a custom plan). A
+	// cached generic plan knows neither how selective a search term is nor
+	// that "LIKE $1 ESCAPE '!'" can use the trigram indexes, and at a
+	// million users it walks the primary key filtering rows instead.
+	PlanPerQuery any
+
 	// StrictText is true when text must be valid UTF-8 without U+0000
 	// (PostgreSQL). Storing other text is an Invalid error; looking it up
 	// or searching for it finds nothing, as it cannot have been stored.

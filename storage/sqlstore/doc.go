@@ -35,11 +35,24 @@
 //
 // What each dialect does for search and locking:
 //
-//	            search at scale                          Migrate lock            InTx retries
-//	postgres    pg_trgm GIN index per column when the     pg_advisory_lock        40001, 40P01
-//	            extension can be created; else a scan     (per schema)
-//	sqlite      instr() over the rows: a full scan         BEGIN IMMEDIATE         (single writer)
-//	mysql       LIKE '%x%' on VARBINARY: a full scan       GET_LOCK (per database) 1213 deadlock
+//	            search at scale                            Migrate lock            InTx retries
+//	postgres    pg_trgm GIN index per column when the       pg_advisory_lock        40001, 40P01
+//	            extension can be created (else a scan);     (per schema)
+//	            filtered user lists are planned per query
+//	            (pgx exec mode), so the planner sees the
+//	            term and uses the indexes
+//	sqlite      FTS5 trigram table users_fts (migration     BEGIN IMMEDIATE         (single writer)
+//	            0002, kept by triggers) lists the matches
+//	            of a term of 3+ characters when there are
+//	            at most 2,000; shorter terms and more
+//	            common ones use the instr() scan in id order
+//	mysql       LIKE '%x%' on VARBINARY: a full scan         GET_LOCK (per database) 1213 deadlock
+//
+// Partner and portal filters are "u.id IN (SELECT user_id ...)", which
+// every planner can drive from the membership index. Totals cost in
+// proportion to the matches (PostgreSQL rechecks each match's row), so a
+// term that matches a large share of users is slow to count; see
+// BENCHMARKS.md.
 //
 // Package sqltest holds the helpers the adapters' tests use to get a fresh
 // database per test.

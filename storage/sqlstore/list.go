@@ -23,8 +23,9 @@ type listSpec struct {
 	key   string // the ordering key column, unique: "u.id"
 	where []string
 	args  []any
-	desc  bool // newest first (events)
-	after any  // encoded key of PageRequest.After, nil for the first page
+	desc  bool  // newest first (events)
+	after any   // encoded key of PageRequest.After, nil for the first page
+	lead  []any // driver options before the arguments (Dialect.PlanPerQuery)
 }
 
 // afterID decodes a UUID cursor. An empty cursor is the first page.
@@ -46,7 +47,7 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 	page := userkit.Page[T]{Items: []T{}, Total: -1}
 
 	where := spec.where
-	args := append([]any(nil), spec.args...)
+	args := append(append([]any(nil), spec.lead...), spec.args...)
 	if p.Total {
 		q := "SELECT count(*) FROM " + spec.from + whereClause(where)
 		if err := s.queryRow(ctx, q, args...).Scan(&page.Total); err != nil {

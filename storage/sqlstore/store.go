@@ -13,6 +13,10 @@ import (
 	"github.com/userkit/userkit/storage"
 )
 
+// Querier is what *sql.DB and *sql.Tx have in common: what
+// Dialect.SearchIndex may read through.
+type Querier = querier
+
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

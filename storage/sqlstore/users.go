@@ -117,7 +117,18 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 			// No stored text can contain it: nothing matches.
 			return emptyPage[storage.UserRecord](p), nil
 		}
-		arg := s.d.ContainsArg(fold(f.Search))
+		term := fold(f.Search)
+		if s.d.SearchIndex != nil {
+			cond, args, err := s.d.SearchIndex(ctx, s.q, term)
+			if err != nil {
+				return emptyPage[storage.UserRecord](p), s.wrap(err, "user", "")
+			}
+			if cond != "" {
+				spec.where = append(spec.where, cond)
+				spec.args = append(spec.args, args...)
+			}
+		}
+		arg := s.d.ContainsArg(term)
 		spec.where = append(spec.where, "("+s.d.Contains("u.first_name_norm")+" OR "+
 			s.d.Contains("u.last_name_norm")+" OR "+s.d.Contains("u.email_norm")+")")
 		spec.args = append(spec.args, arg, arg, arg)
@@ -127,12 +138,15 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.args = append(spec.args, f.Status)
 	}
 	if f.PartnerID != uuid.Nil {
-		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM partner_members pm WHERE pm.partner_id = ? AND pm.user_id = u.id)")
+		spec.where = append(spec.where, "u.id IN (SELECT pm.user_id FROM partner_members pm WHERE pm.partner_id = ?)")
 		spec.args = append(spec.args, s.id(f.PartnerID))
 	}
 	if f.PortalID != uuid.Nil {
-		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM portal_members m WHERE m.portal_id = ? AND m.user_id = u.id)")
+		spec.where = append(spec.where, "u.id IN (SELECT m.user_id FROM portal_members m WHERE m.portal_id = ?)")
 		spec.args = append(spec.args, s.id(f.PortalID))
+	}
+	if len(spec.where) > 0 && s.d.PlanPerQuery != nil {
+		spec.lead = []any{s.d.PlanPerQuery}
 	}
 	var err error
 	if spec.after, err = s.afterID(p.After); err != nil {

@@ -1,0 +1,139 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/storage/sqlite"
+	"github.com/userkit/userkit/storage/sqlstore"
+	"github.com/userkit/userkit/storage/sqlstore/sqltest"
+)
+
+// The conformance suite checks what search finds; these tests check the
+// FTS5 trigram index behind it on SQLite: that terms of three or more
+// characters go through it, that it follows inserts, updates and deletes,
+// and that FTS5 query syntax in a term is plain text.
+
+func newUser(t *testing.T, s *sqlstore.Store, login, first, last, email string) storage.UserRecord {
+	t.Helper()
+	u := storage.UserRecord{ID: uuid.Must(uuid.NewV7()), Email: email, EmailNorm: strings.ToLower(email),
+		FirstName: first, LastName: last, LoginName: login, Status: "active", Version: 1}
+	if err := s.CreateUser(context.Background(), &u); err != nil {
+		t.Fatalf("create %s: %v", login, err)
+	}
+	return u
+}
+
+func logins(t *testing.T, s *sqlstore.Store, q string) []string {
+	t.Helper()
+	p, err := s.ListUsers(context.Background(), storage.UserFilter{Search: q}, userkit.PageRequest{Total: true})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	if p.Total != len(p.Items) {
+		t.Fatalf("search %q: total %d for %d items", q, p.Total, len(p.Items))
+	}
+	out := []string{}
+	for _, u := range p.Items {
+		out = append(out, u.LoginName)
+	}
+	return out
+}
+
+func TestSearchIndexFollowsWrites(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	ctx := context.Background()
+	s := sqltest.SQLiteTarget.Store(t)
+	mona := newUser(t, s, "mona", "Mona", "Benson", "mona@example.com")
+	newUser(t, s, "carl", "Carl", "Bensonite", "carl@example.org")
+
+	is.Equal(logins(t, s, "BENSON"), []string{"mona", "carl"}) // found through the index, case-insensitively
+	is.Equal(logins(t, s, "le.or"), []string{"carl"})          // across the dot of an email
+
+	mona.LastName, mona.Version = "Lovelace", 2
+	is.NoErr(s.UpdateUser(ctx, mona, 1))                 // rename
+	is.Equal(logins(t, s, "benson"), []string{"carl"})   // the old name is gone from the index
+	is.Equal(logins(t, s, "lovelace"), []string{"mona"}) // and the new one is in it
+	mona.FailedLogins, mona.Version = 3, 3
+	is.NoErr(s.UpdateUser(ctx, mona, 2))                 // an update of other columns
+	is.Equal(logins(t, s, "lovelace"), []string{"mona"}) // leaves the entry alone
+
+	is.NoErr(s.DeleteUser(ctx, mona.ID))                     // delete
+	is.Equal(logins(t, s, "lovelace"), []string{})           // gone from the index
+	is.Equal(logins(t, s, "mona@"), []string{})              // email too
+	is.Equal(logins(t, s, "carl@example"), []string{"carl"}) // the other user stays
+}
+
+// TestSearchIndexQuerySyntaxIsText: FTS5 operators, column filters,
+// prefixes and quotes in a search term match only themselves.
+func TestSearchIndexQuerySyntaxIsText(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	s := sqltest.SQLiteTarget.Store(t)
+	names := []string{`say "hi"`, `a AND b`, `x OR y`, `NOT me`, `pre*`, `first_name_norm:abc`, `NEAR(a b)`, `^start`, `{a b}: c`, `o'neil`, `50% _off_ \x`}
+	for i, n := range names {
+		newUser(t, s, "u"+string(rune('a'+i)), n, "Plain", "u"+string(rune('a'+i))+"@example.com")
+	}
+	for i, n := range names {
+		is.Equal(logins(t, s, n), []string{"u" + string(rune('a'+i))}) // each hostile name finds exactly its user
+	}
+	is.Equal(logins(t, s, `"hi`), []string{"ua"})       // an unbalanced quote
+	is.Equal(logins(t, s, `"`), []string{"ua"})         // a lone quote (too short for the index)
+	is.Equal(logins(t, s, `""`), []string{})            // two quotes are two quotes
+	is.Equal(logins(t, s, "pre"), []string{"ue"})       // no prefix operator
+	is.Equal(logins(t, s, "a b"), []string{"ug", "ui"}) // a space is a character
+	is.Equal(logins(t, s, "AND"), []string{"ub"})       // an operator word is a word
+	is.Equal(logins(t, s, "zzz OR plain"), []string{})  // and never an operator
+}
+
+// TestSearchIndexChoosesPlan: a term of three or more characters with
+// few matches is narrowed to the rows the index lists; a shorter term,
+// text FTS5 cannot take, and a term with more matches than the list holds
+// are left to the scan, which finds the same users.
+func TestSearchIndexChoosesPlan(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	ctx := context.Background()
+	s := sqltest.SQLiteTarget.Store(t)
+	ben := newUser(t, s, "ben", "Ben", "Benson", "ben@example.com")
+	q := s.DB()
+
+	cond, args, err := sqlite.Dialect.SearchIndex(ctx, q, "benson")
+	is.NoErr(err)                                        // a rare term
+	is.True(strings.Contains(cond, "json_each"))         // is narrowed to a list
+	is.Equal(args, []any{fmt.Sprint("[", ben.Num, "]")}) // of its matches' nums
+	for _, term := range []string{"be", "a\x00bc", "ab\xff"} {
+		cond, _, err := sqlite.Dialect.SearchIndex(ctx, q, term)
+		is.NoErr(err)      // a term the index cannot serve
+		is.Equal(cond, "") // is left to the scan
+	}
+	cond, _, err = sqlite.Dialect.SearchIndex(ctx, q, "zzz")
+	is.NoErr(err)                                // no match at all
+	is.True(strings.Contains(cond, "json_each")) // is an empty list, not a scan
+
+	const many = 2001 // one more than the list holds
+	is.NoErr(s.InTx(ctx, func(tx storage.Store) error {
+		for i := range many {
+			u := storage.UserRecord{ID: uuid.Must(uuid.NewV7()), Email: fmt.Sprint("c", i, "@common.test"), EmailNorm: fmt.Sprint("c", i, "@common.test"),
+				FirstName: "Com", LastName: "Mon", LoginName: fmt.Sprint("c", i), Status: "active", Version: 1}
+			if err := tx.CreateUser(ctx, &u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})) // many users share a term
+	cond, _, err = sqlite.Dialect.SearchIndex(ctx, q, "common.test")
+	is.NoErr(err)      // a common term
+	is.Equal(cond, "") // is left to the id-order scan
+	p, err := s.ListUsers(ctx, storage.UserFilter{Search: "COMMON.TEST"}, userkit.PageRequest{Limit: 5, Total: true})
+	is.NoErr(err)                        // and searching for it
+	is.Equal(p.Total, many)              // counts every match
+	is.Equal(p.Items[0].LoginName, "c0") // in id order
+}
