@@ -71,6 +71,14 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 	rec, err := tx.GetUserByEmail(ctx, norm)
 	switch {
 	case err == nil:
+		// Lock the user first: a concurrent RemoveUser of their last
+		// partner would otherwise delete them, and this attach with them.
+		if err := tx.LockUser(ctx, rec.ID); err != nil {
+			if errors.Is(err, userkit.ErrNotFound) {
+				return users.User{}, false, errRace
+			}
+			return users.User{}, false, err
+		}
 		member, err := tx.IsPartnerMember(ctx, partnerID, rec.ID)
 		if err != nil {
 			return users.User{}, false, err
@@ -124,6 +132,15 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 	}
 	err = s.store.InTx(ctx, func(tx storage.Store) error {
 		userDeleted = false
+		// Lock the user before counting their partners, so that a
+		// concurrent attach either commits first (and is counted) or waits
+		// and finds the user gone.
+		if err := tx.LockUser(ctx, userID); err != nil {
+			if errors.Is(err, userkit.ErrNotFound) {
+				return userkit.Errorf(userkit.NotFound, "the user is not a member of this partner")
+			}
+			return err
+		}
 		if err := tx.RemovePartnerMember(ctx, partnerID, userID); err != nil {
 			return err
 		}

@@ -42,6 +42,13 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, rec UserRecord, expectVersion int64) error
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 	ListUsers(ctx context.Context, f UserFilter, p userkit.PageRequest) (userkit.Page[UserRecord], error)
+	// LockUser holds the user's row lock until the transaction ends, so that
+	// transactions deciding about one user's memberships run one after the
+	// other: removing a user's last partner deletes the user, and without
+	// the lock a concurrent attach to another partner could be deleted with
+	// it. NotFound when the user does not exist. Outside InTx it only
+	// checks that the user exists.
+	LockUser(ctx context.Context, id uuid.UUID) error
 	// LoginNamesWithPrefix returns the login names that equal prefix or start
 	// with it, so a service can pick the next free "mona.benson2".
 	LoginNamesWithPrefix(ctx context.Context, prefix string) ([]string, error)

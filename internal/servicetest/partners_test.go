@@ -188,16 +188,11 @@ func testPartnersConcurrentAdd(t *testing.T, e env) {
 
 // testPartnersRemoveVsAttach: removing a user from their last partner
 // (which deletes the user) while another partner attaches them. Whichever
-// wins, AddUser succeeds: attaching, or creating the user anew when the
-// delete got there first (on SQL stores a foreign key reports that
-// mid-transaction).
-//
-// Not asserted, because PostgreSQL breaks it today: when AddUser reports
-// an attach, the user should still exist. RemoveUser's "last partner?"
-// read does not see the attach's uncommitted membership, its DELETE then
-// waits for the attach to commit and cascades through the new membership.
-// Serialising the two on the user's row needs a lock the storage contract
-// does not offer yet.
+// wins, AddUser succeeds, and the user it reports is a member of Beta
+// afterwards: attached, or created anew when the delete got there first.
+// Both transactions lock the user's row (storage.LockUser); without that,
+// PostgreSQL let RemoveUser's delete cascade through the attach's new
+// membership after the attach reported success.
 func testPartnersRemoveVsAttach(t *testing.T, e env) {
 	acme, beta := e.partner(t, "Acme"), e.partner(t, "Beta")
 	for i := range 8 {
@@ -205,9 +200,10 @@ func testPartnersRemoveVsAttach(t *testing.T, e env) {
 		u := e.member(t, acme.ID, email, "Mona", "Benson")
 		var wg sync.WaitGroup
 		var addErr, removeErr error
+		var added users.User
 		wg.Go(func() { _, removeErr = e.partners.RemoveUser(e.sys, acme.ID, u.ID) })
 		wg.Go(func() {
-			_, _, addErr = e.partners.AddUser(e.sys, beta.ID, users.CreateParams{Email: email, FirstName: "Mona", LastName: "Benson"})
+			added, _, addErr = e.partners.AddUser(e.sys, beta.ID, users.CreateParams{Email: email, FirstName: "Mona", LastName: "Benson"})
 		})
 		wg.Wait()
 		if removeErr != nil {
@@ -215,6 +211,10 @@ func testPartnersRemoveVsAttach(t *testing.T, e env) {
 		}
 		if addErr != nil {
 			t.Errorf("round %d: add: %v", i, addErr)
+			continue
+		}
+		if _, err := e.partners.GetUser(e.sys, beta.ID, added.ID); err != nil {
+			t.Errorf("round %d: AddUser reported %s attached to Beta, but: %v", i, added.ID, err)
 		}
 	}
 }

@@ -59,6 +59,15 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (rec storage.UserReco
 	return rec, err
 }
 
+// LockUser implements storage.UserStore. Transactions on the memory store
+// already run one at a time, so it only checks that the user exists.
+func (s *Store) LockUser(ctx context.Context, id uuid.UUID) error {
+	return s.read(ctx, func(d *data) error {
+		_, err := d.user(id)
+		return err
+	})
+}
+
 func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {
 	row, ok := d.users[id]
 	if !ok {

@@ -71,6 +71,7 @@ func Migrations() fs.FS {
 // Dialect is the MySQL dialect of sqlstore.
 var Dialect = &sqlstore.Dialect{
 	Name:         "mysql",
+	RowLock:      " FOR UPDATE",
 	BinaryUUID:   true,
 	Time:         sqlstore.TimeText,
 	WallClockUTC: true,

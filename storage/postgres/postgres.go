@@ -49,6 +49,7 @@ func Migrations() fs.FS {
 // Dialect is the PostgreSQL dialect of sqlstore.
 var Dialect = &sqlstore.Dialect{
 	Name:                 "postgres",
+	RowLock:              " FOR UPDATE",
 	NumberedPlaceholders: true,
 	Returning:            true,
 	Time:                 func(t time.Time) any { return t },

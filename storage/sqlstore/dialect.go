@@ -69,6 +69,11 @@ type Dialect struct {
 	// million users it walks the primary key filtering rows instead.
 	PlanPerQuery any
 
+	// RowLock is appended to a SELECT to lock the rows it reads until the
+	// transaction ends (" FOR UPDATE"), or "" where transactions already
+	// run one at a time (SQLite's BEGIN IMMEDIATE).
+	RowLock string
+
 	// StrictText is true when text must be valid UTF-8 without U+0000
 	// (PostgreSQL). Storing other text is an Invalid error; looking it up
 	// or searching for it finds nothing, as it cannot have been stored.

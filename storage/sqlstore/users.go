@@ -109,6 +109,13 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	})
 }
 
+// LockUser implements storage.UserStore.
+func (s *Store) LockUser(ctx context.Context, id uuid.UUID) error {
+	var one int
+	err := s.queryRow(ctx, "SELECT 1 FROM users WHERE id = ?"+s.d.RowLock, s.id(id)).Scan(&one)
+	return s.wrap(err, "user", "")
+}
+
 // ListUsers implements storage.UserStore.
 func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.PageRequest) (userkit.Page[storage.UserRecord], error) {
 	spec := listSpec{what: "user", cols: userCols, from: "users u", key: "u.id"}

@@ -1,6 +1,8 @@
 package storagetest
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ var userTests = []test{
 	{"UserOptionalTimesNil", testUserOptionalTimesNil},
 	{"UserErrors", testUserErrors},
 	{"UserEmailUniqueCaseInsensitive", testUserEmailUnique},
+	{"UserLock", testUserLock},
 	{"UserRecordsAreCopies", testUserCopies},
 	{"UserListKeyset", testUserListKeyset},
 	{"UserListNumbered", testUserListNumbered},
@@ -178,6 +181,20 @@ func testUserErrors(t *testing.T, s storage.Store) {
 	got, err := s.GetUser(ctx, u.ID)
 	is.NoErr(err)              // GetUser
 	is.Equal(diff(u, got), "") // failed updates changed nothing
+}
+
+// testUserLock: LockUser finds an existing user, inside a transaction and
+// out of one, and is NotFound for a missing one (the concurrency it
+// provides is exercised by internal/servicetest).
+func testUserLock(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := context.Background()
+	u := newUser(1)
+	is.NoErr(s.CreateUser(ctx, &u))                                                       // user stored
+	is.NoErr(s.LockUser(ctx, u.ID))                                                       // an existing user outside a transaction
+	is.NoErr(s.InTx(ctx, func(tx storage.Store) error { return tx.LockUser(ctx, u.ID) })) // and inside one
+	err := s.InTx(ctx, func(tx storage.Store) error { return tx.LockUser(ctx, uuid.Must(uuid.NewV7())) })
+	is.True(errors.Is(err, userkit.ErrNotFound)) // a missing user is NotFound
 }
 
 func testUserEmailUnique(t *testing.T, s storage.Store) {
