@@ -1,5 +1,5 @@
 // Package venuzle serves the Venuzle manager API's partner users
-// (../shared/seeds/001_54b227e9f76f49f2.txt): a Laravel-style JSON API with
+// (the public "Users" endpoints of its internal partner API): a Laravel-style JSON API with
 // snake_case fields and integer ids, over the userkit services.
 //
 // Mount it on a host's mux, under a prefix of the host's choice:

@@ -1,5 +1,5 @@
 // Package whaly serves the Whaly API's partner-portal users
-// (../shared/seeds/000_8e26627c2e92ddac.txt, OpenAPI "Whaly API" 1.0):
+// (the public OpenAPI document "Whaly API" 1.0, /v1/partner-portals/{portalId}/users):
 // snake_case JSON, UUID ids, cursor paging and a per-credential rate limit,
 // over the userkit services.
 //
