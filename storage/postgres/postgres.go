@@ -38,13 +38,7 @@ var migrations embed.FS
 // Migrations returns the embedded migration files, for hosts that run
 // their own migration tool. The optional trigram indexes are not in them:
 // Migrate creates those (see AfterMigrate in Dialect).
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
-}
+func Migrations() fs.FS { return sqlstore.Embedded(migrations) }
 
 // Dialect is the PostgreSQL dialect of sqlstore.
 var Dialect = &sqlstore.Dialect{

@@ -62,13 +62,7 @@ var migrations embed.FS
 
 // Migrations returns the embedded migration files, for hosts that run
 // their own migration tool.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
-}
+func Migrations() fs.FS { return sqlstore.Embedded(migrations) }
 
 // Dialect is the SQLite dialect of sqlstore.
 var Dialect = &sqlstore.Dialect{

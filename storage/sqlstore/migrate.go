@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,16 @@ type Migration struct {
 // at the end of lines inside a statement (a trigger body). Files without it
 // are split after every line that ends in ';'.
 const StatementMarker = "-- +statement"
+
+// Embedded returns the "migrations" directory of an adapter's embedded
+// files, the form Dialect.Migrations takes.
+func Embedded(fsys embed.FS) fs.FS {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
+}
 
 // Migrations reads the numbered *.sql files at the root of fsys, in version
 // order. Each statement is executed on its own, so no driver needs
