@@ -25,6 +25,10 @@
 //		Password: "Samplepassword12",
 //	})
 //
+// Over SQL, open the database with storage/sqlite (or postgres, mysql),
+// call store.Migrate(ctx) once at start-up and pass the store the same way.
+// Services are safe for concurrent use; build them once and share them.
+//
 // Every failure a caller can act on is a *[Error]; test it with errors.Is
 // against a sentinel or with [KindOf]:
 //

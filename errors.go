@@ -12,15 +12,16 @@ import (
 type Kind uint8
 
 // The error kinds. KindOf returns Internal for any error that is not a *Error.
+// New kinds are only ever appended, so the values are stable.
 const (
-	Internal Kind = iota
-	Invalid
-	NotFound
-	Conflict
-	Unauthenticated
-	Forbidden
-	PreconditionFailed
-	TooManyRequests
+	Internal           Kind = iota // a bug or an unavailable dependency; details stay in Err
+	Invalid                        // bad input; Fields says which field and why
+	NotFound                       // no such record (or membership)
+	Conflict                       // a unique value is taken, or the record is already there
+	Unauthenticated                // no usable credential or principal
+	Forbidden                      // the principal lacks a grant for the action
+	PreconditionFailed             // a compare-and-set update saw a stale Version
+	TooManyRequests                // a limit was reached (rate, concurrent hashing); retry later
 )
 
 var kindNames = [...]string{
@@ -46,9 +47,13 @@ func (k Kind) String() string {
 // failures. Fields holds per-field problems keyed by Go field name (for
 // example "Email"); the HTTP packages translate those keys to wire names.
 type Error struct {
-	Kind    Kind
+	Kind Kind
+	// Message is shown to API clients, so it carries no internal detail.
+	// By convention it is lower case, without trailing punctuation.
 	Message string
-	Fields  map[string]string
+	// Fields maps a Go field name ("Email", "Attributes[0].Value") to
+	// what is wrong with it ("already taken").
+	Fields map[string]string
 	// Err is an underlying cause. It is never shown to API clients.
 	Err error
 }
@@ -109,7 +114,9 @@ var (
 	ErrTooManyRequests    = &Error{Kind: TooManyRequests}
 )
 
-// Errorf returns a *Error of the given kind with a formatted message.
+// Errorf returns a *Error of the given kind with a formatted message. The
+// message reaches API clients (see MessageOf), so keep internal detail out
+// of it; put a cause in Error.Err instead.
 func Errorf(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
 }

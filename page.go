@@ -12,11 +12,25 @@ const MaxLimit = 1000
 // serves the APIs that expose page numbers; when Page > 0, After is ignored.
 // Total asks for the total count of matching items, which costs a count
 // query, so it is computed only when asked for.
+//
+// To walk every item, pass each page's Next as the following request's
+// After until Next is "":
+//
+//	req := userkit.PageRequest{Limit: 100}
+//	for {
+//		page, err := partnerService.List(ctx, req) // *partners.Service
+//		if err != nil { ... }
+//		// use page.Items
+//		if page.Next == "" {
+//			break
+//		}
+//		req.After = page.Next
+//	}
 type PageRequest struct {
-	Limit int
-	After string
-	Page  int
-	Total bool
+	Limit int    // items per page; 0 means DefaultLimit, more than MaxLimit means MaxLimit
+	After string // the Next of the previous page; "" starts at the beginning
+	Page  int    // 1-based page number for numbered paging; 0 means keyset paging
+	Total bool   // also count every matching item (Page.Total)
 }
 
 // Normalize returns r with Limit clamped to [1, MaxLimit] (zero means
@@ -43,8 +57,9 @@ func (r PageRequest) Offset() int {
 }
 
 // Page is one page of a list. Items is never nil, so it encodes as [].
-// Next is the cursor for the following page ("" on the last page). Total is
-// the number of matching items when it was asked for, and -1 otherwise.
+// Next is the cursor for the following page, to pass as PageRequest.After
+// ("" on the last page). Total is the number of matching items when it was
+// asked for, and -1 otherwise.
 type Page[T any] struct {
 	Items []T
 	Next  string

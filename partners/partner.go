@@ -16,20 +16,20 @@ type Partner struct {
 	Name      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	Version   int64
+	Version   int64 // compare-and-set token for UpdateParams.Version
 }
 
 // Team is a group of a partner's users. Every partner has one default team,
 // "<partner name> All users", that every member joins.
 type Team struct {
 	ID        uuid.UUID
-	Num       int64
+	Num       int64 // store-assigned integer id, for APIs that use numbers
 	PartnerID uuid.UUID
 	Name      string
-	Default   bool
+	Default   bool // the partner's "<name> All users" team
 	CreatedAt time.Time
 	UpdatedAt time.Time
-	Version   int64
+	Version   int64 // compare-and-set token for TeamUpdateParams.Version
 }
 
 // CreateParams describes a new partner.
@@ -56,7 +56,8 @@ type TeamUpdateParams struct {
 	Version *int64
 }
 
-// ListUsersParams filters and pages ListUsers.
+// ListUsersParams filters and pages ListUsers; the embedded PageRequest
+// pages the result.
 type ListUsersParams struct {
 	// Search matches a case-insensitive substring of first name, last name
 	// or email.

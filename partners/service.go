@@ -14,14 +14,16 @@ import (
 	"github.com/userkit/userkit/users"
 )
 
-// Options configures a Service. nil or zero fields mean defaults.
+// Options configures a Service. The zero value (or nil) means defaults.
 type Options struct {
 	// Clock gives the time for records; nil means time.Now.
 	Clock userkit.Clock
 }
 
 // Service manages partners, their teams and which users belong to them.
-// Every method checks the principal in ctx.
+// Every method checks the principal in ctx (see permissions.WithPrincipal):
+// no principal is Unauthenticated, a missing grant Forbidden. A Service is
+// safe for concurrent use.
 type Service struct {
 	store storage.Store
 	authz *permissions.Service
@@ -42,8 +44,10 @@ const (
 // concurrent update).
 const maxRetries = 20
 
-// New returns a Service over store. us creates the users that AddUser
-// brings in. opts may be nil.
+// New returns a Service over store that checks permissions with authz. us
+// creates the users that AddUser brings in, so they get the same
+// validation, password hashing and login names as everywhere else. opts
+// may be nil.
 func New(store storage.Store, authz *permissions.Service, us *users.Service, opts *Options) *Service {
 	s := &Service{store: store, authz: authz, users: us}
 	if opts != nil {
@@ -111,7 +115,9 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Partner, error) {
 	return partnerFrom(rec), nil
 }
 
-// GetByNum returns the partner with the store-assigned number num.
+// GetByNum returns the partner with the store-assigned number num. It
+// needs partners.read on the partner; a number no partner has is NotFound
+// only for callers who may read every partner, Forbidden for others.
 func (s *Service) GetByNum(ctx context.Context, num int64) (Partner, error) {
 	rec, err := s.store.GetPartnerByNum(ctx, num)
 	if err != nil {
@@ -125,7 +131,8 @@ func (s *Service) GetByNum(ctx context.Context, num int64) (Partner, error) {
 
 // Update renames the partner, and its default team with it. It needs
 // partners.update on the partner. With p.Version set the update is
-// compare-and-set; without it concurrent changes are retried.
+// compare-and-set (a stale version is PreconditionFailed); without it,
+// concurrent changes are retried so none is lost.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Partner, error) {
 	if err := s.authz.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(id)); err != nil {
 		return Partner{}, err
@@ -218,7 +225,8 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 	})
 }
 
-// List pages all partners. It needs partners.read on everything.
+// List pages all partners, ordered by ID. It needs partners.read on
+// everything.
 func (s *Service) List(ctx context.Context, p userkit.PageRequest) (userkit.Page[Partner], error) {
 	if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.All); err != nil {
 		return userkit.Page[Partner]{}, err

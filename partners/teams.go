@@ -61,7 +61,8 @@ func (s *Service) GetTeam(ctx context.Context, id uuid.UUID) (Team, error) {
 	return teamFrom(rec), nil
 }
 
-// GetTeamByNum returns the team with the store-assigned number num.
+// GetTeamByNum returns the team with the store-assigned number num. It
+// needs partners.read on the team's partner; misses work as in GetByNum.
 func (s *Service) GetTeamByNum(ctx context.Context, num int64) (Team, error) {
 	rec, err := s.store.GetTeamByNum(ctx, num)
 	rec, err = s.team(ctx, permissions.PartnersRead, rec, err)

@@ -15,7 +15,7 @@ import (
 // A service account gets a partner-scoped grant and an API key; a request
 // carrying the key resolves to the account's principal, which the services
 // then check.
-func Example_serviceAccountKey() {
+func ExampleService_ResolveKey() {
 	ctx := context.Background()
 	store := memory.New()
 	authz := permissions.New(store, nil)
@@ -55,7 +55,7 @@ func Example_serviceAccountKey() {
 
 // A host registers its own resources and gives users roles on them; an
 // editor can do what a reader can.
-func Example_resourceRole() {
+func ExampleService_HasRole() {
 	ctx := context.Background()
 	store := memory.New()
 	authz := permissions.New(store, nil)

@@ -81,8 +81,9 @@ func (s *Service) CreateKey(ctx context.Context, serviceAccountID uuid.UUID, p K
 
 // ImportKey registers a secret the host chose (for example a bootstrap key
 // from its configuration) as a key of the service account. The secret must
-// have the form CreateKey returns; only its SHA-256 is kept. A secret that
-// is already registered is Conflict.
+// have the form CreateKey returns (else Invalid); only its SHA-256 is kept.
+// Like CreateKey it needs keys.create on everything; a missing service
+// account is NotFound, a secret that is already registered Conflict.
 func (s *Service) ImportKey(ctx context.Context, serviceAccountID uuid.UUID, secret string, p KeyParams) (Key, error) {
 	if !wellFormed(secret) {
 		return Key{}, userkit.FieldError("Secret", `must be "sk:" followed by 43 URL-safe base64 characters`)

@@ -31,7 +31,7 @@ var System = Principal{Kind: KindSystem}
 func User(id uuid.UUID) Principal { return Principal{Kind: KindUser, ID: id} }
 
 // ServiceAccountPrincipal returns the principal of the service account with
-// the ID. (The name ServiceAccount is the service account's record type.)
+// the given ID. (ServiceAccount is taken: it names the account itself.)
 func ServiceAccountPrincipal(id uuid.UUID) Principal {
 	return Principal{Kind: KindServiceAccount, ID: id}
 }
@@ -44,7 +44,8 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// PrincipalFrom returns the principal carried by ctx.
+// PrincipalFrom returns the principal carried by ctx, and false when ctx
+// carries none (or the zero Principal).
 func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok && p.Kind != ""

@@ -27,7 +27,9 @@ type Options struct {
 }
 
 // Service manages portals, their roles and attribute definitions, and
-// their members. Every method checks the principal in ctx.
+// their members. Every method checks the principal in ctx (see
+// permissions.WithPrincipal): no principal is Unauthenticated, a missing
+// grant Forbidden. A Service is safe for concurrent use.
 type Service struct {
 	store storage.Store
 	authz *permissions.Service
@@ -55,7 +57,7 @@ type Portal struct {
 	DefaultLocale string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
-	Version       int64
+	Version       int64 // compare-and-set token for UpdateParams.Version
 }
 
 // CreateParams creates a portal. PartnerID is optional; when set, the
@@ -174,6 +176,8 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Portal, error) {
 
 // Update changes a portal's name, technical name or default locale; it
 // needs portals.update on the portal. The owning partner cannot change.
+// A stale p.Version is PreconditionFailed, a taken technical name
+// Conflict.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Portal, error) {
 	if err := s.authz.Require(ctx, permissions.PortalsUpdate, permissions.PortalScope(id)); err != nil {
 		return Portal{}, err

@@ -6,10 +6,8 @@ import (
 	"github.com/google/uuid"
 )
 
-// Persistence records. They are what a store keeps, including secrets in
-// hashed form (password hashes, key hashes) that domain types never carry.
-// Every time is UTC with microsecond precision; an optional time is a nil
-// pointer. An empty string means "not set" for optional text.
+// Persistence records: what a store keeps. The conventions they follow
+// (times, optional values, secrets) are in the package documentation.
 
 // UserRecord is a stored user.
 type UserRecord struct {

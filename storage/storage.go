@@ -7,31 +7,8 @@ import (
 	"github.com/userkit/userkit"
 )
 
-// The storage contract. Every adapter (memory, sqlite, postgres, mysql)
-// implements Store and passes storagetest.Run.
-//
-// The error contract, checked by the conformance suite:
-//   - a missing record is a *userkit.Error of kind NotFound;
-//   - a duplicate unique key is kind Conflict, with Fields naming the Go
-//     field of the record that clashed ("EmailNorm", "LoginName",
-//     "TechnicalName", "Name", "ID", "Hash");
-//   - an Update whose expected version is not the stored one is kind
-//     PreconditionFailed and changes nothing;
-//   - a reference to a missing parent (a member of a missing partner, a
-//     role of a missing portal, ...) is kind NotFound;
-//   - anything else is kind Internal wrapping the driver's error.
-//
-// Create methods take the record with every field set by the caller except
-// store-assigned ones (Num), which they fill in. Update methods write the
-// whole record when its stored Version equals expectVersion, and store
-// Version = expectVersion+1 (the caller sets rec.Version to that value).
-// Lists never return nil slices. Deleting a parent deletes what hangs off
-// it (memberships, teams, roles, attributes, grants, keys, resource roles).
-//
-// Keyset paging (PageRequest.After) orders by ID (UUIDv7, so by creation)
-// and After is the String() of the last ID seen; Next is set when more
-// items may follow. Numbered paging (Page > 0) uses the same order with an
-// offset. Total is counted only when PageRequest.Total is set, else -1.
+// The contract every method follows (error kinds, versions, paging) is in
+// the package documentation, doc.go.
 
 // UserStore keeps users.
 type UserStore interface {
@@ -96,8 +73,8 @@ type PortalStore interface {
 	GetPortal(ctx context.Context, id uuid.UUID) (PortalRecord, error)
 	UpdatePortal(ctx context.Context, rec PortalRecord, expectVersion int64) error
 	DeletePortal(ctx context.Context, id uuid.UUID) error
-	// ListPortals lists portals; a non-nil partnerID keeps only that
-	// partner's portals.
+	// ListPortals lists portals; a partnerID other than uuid.Nil keeps only
+	// that partner's portals.
 	ListPortals(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[PortalRecord], error)
 
 	CreatePortalRole(ctx context.Context, rec *PortalRoleRecord) error

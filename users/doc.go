@@ -10,7 +10,8 @@
 // does the same work for unknown emails and locks an account after
 // Options.MaxFailedLogins consecutive failures, counted in the store.
 //
-// Every method except Authenticate checks the principal carried in ctx:
+// Every method except Authenticate (and Prepare and Insert, which other
+// services build on) checks the principal carried in ctx:
 //
 //	store := memory.New()
 //	us := users.New(store, permissions.New(store, nil), nil)

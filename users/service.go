@@ -24,7 +24,7 @@ type Authorizer interface {
 	RequireOnUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
 }
 
-// Options configures a Service. nil or zero fields mean defaults.
+// Options configures a Service. The zero value (or nil) means defaults.
 type Options struct {
 	// Clock gives the time for records; nil means time.Now.
 	Clock userkit.Clock
@@ -46,7 +46,8 @@ type Options struct {
 
 // Service manages users: records, passwords and authentication. Every
 // method except Authenticate, Prepare and Insert checks the principal in
-// ctx (see permissions.WithPrincipal).
+// ctx (see permissions.WithPrincipal): no principal is Unauthenticated, a
+// missing grant Forbidden. A Service is safe for concurrent use.
 type Service struct {
 	store     storage.Store
 	authz     Authorizer
@@ -245,13 +246,16 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (User, error) {
 	return FromRecord(rec), nil
 }
 
-// GetByNum returns the user with the store-assigned number num.
+// GetByNum returns the user with the store-assigned number num. It needs
+// users.read on a scope covering the user; a number nobody has is NotFound
+// only for callers who may read every user, Forbidden for others.
 func (s *Service) GetByNum(ctx context.Context, num int64) (User, error) {
 	rec, err := s.store.GetUserByNum(ctx, num)
 	return s.readLookedUp(ctx, rec, err)
 }
 
 // GetByEmail returns the user with email, compared case-insensitively.
+// Permissions and misses work as in GetByNum.
 func (s *Service) GetByEmail(ctx context.Context, email string) (User, error) {
 	rec, err := s.store.GetUserByEmail(ctx, NormalizeEmail(email))
 	return s.readLookedUp(ctx, rec, err)
@@ -402,7 +406,8 @@ func (s *Service) mutate(ctx context.Context, id uuid.UUID, expect *int64, chang
 }
 
 // Delete removes the user (and their memberships, grants and roles). It
-// needs users.delete on a scope covering the user.
+// needs users.delete on a scope covering the user; a missing user is
+// NotFound.
 func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 	if err := s.authz.RequireForUser(ctx, permissions.UsersDelete, id); err != nil {
 		return err
@@ -418,8 +423,10 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) error {
 // maxSearch bounds the search text of List.
 const maxSearch = 200
 
-// List pages users matching p. It needs users.read on the partner or
-// portal asked for, or on everything when neither is set.
+// List pages users matching p, ordered by ID. It needs users.read on the
+// partner or portal asked for (the partner when both are set), or on
+// everything when neither is set. A Search over 200 characters or an
+// unknown Status is Invalid.
 func (s *Service) List(ctx context.Context, p ListParams) (userkit.Page[User], error) {
 	scope := permissions.All
 	switch {

@@ -101,7 +101,9 @@ type UpdateParams struct {
 	Department  *string
 	PhoneLand   *string
 	PhoneMobile *string
-	Status      *Status
+	// Status StatusActive also unlocks a locked user and clears their
+	// failed-login count.
+	Status *Status
 	// DateOfBirth: nil leaves it, a pointer to nil clears it, a pointer to a
 	// time sets it.
 	DateOfBirth       **time.Time
@@ -112,7 +114,8 @@ type UpdateParams struct {
 	Version *int64
 }
 
-// ListParams filters and pages List. Zero values mean "no filter".
+// ListParams filters and pages List. Zero values mean "no filter"; the
+// embedded PageRequest pages the result.
 type ListParams struct {
 	// Search matches a case-insensitive substring of first name, last name
 	// or email.

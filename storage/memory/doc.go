@@ -8,9 +8,17 @@
 // transaction and undoes its changes when fn fails. Reads take a shared
 // lock, so they wait while a transaction runs.
 //
+// Hosts hand it to the services, like any other adapter; it needs no
+// Migrate:
+//
 //	store := memory.New()
-//	err := store.CreateUser(ctx, &storage.UserRecord{ID: id, Email: "mona@example.com", ...})
-//	u, err := store.GetUserByEmail(ctx, "mona@example.com")
+//	authz := permissions.New(store, nil)
+//	us := users.New(store, authz, nil)
+//
+// It can also be used directly, as the storage contract describes:
+//
+//	err := store.CreateUser(ctx, &storage.UserRecord{ID: id, Email: "Mona@example.com", EmailNorm: "mona@example.com", ...})
+//	u, err := store.GetUserByEmail(ctx, "mona@example.com") // by EmailNorm
 //
 // It passes storagetest.Run like every other adapter.
 package memory

@@ -7,7 +7,8 @@
 //	defer db.Close()
 //	store := sqlite.New(db)
 //	if err := store.Migrate(ctx); err != nil { ... }
-//	users := users.New(store, authz, nil)
+//	authz := permissions.New(store, nil)
+//	us := users.New(store, authz, nil)
 //
 // Open sets, for every pooled connection, WAL journaling, foreign keys,
 // a 5 s busy timeout, synchronous=FULL (a committed transaction survives a

@@ -22,8 +22,8 @@ import (
 type Store = sqlstore.Store
 
 // New returns a store over db, which must come from Open or be opened with
-// the same pragmas (foreign keys on, a busy timeout, WAL). Call Migrate
-// once before use.
+// the settings of DSNParams (Migrate refuses a connection without foreign
+// keys). Call Migrate once before use.
 func New(db *sql.DB) *Store {
 	return sqlstore.New(db, Dialect)
 }

@@ -27,7 +27,8 @@
 //     collation, with '%', '_' and '\' taken literally.
 //   - InTx runs fn in one database transaction; InTx on a transaction's
 //     store joins it. Serialization failures and deadlocks (as the dialect
-//     classifies them) run the whole transaction again, up to 5 times.
+//     classifies them) run the whole transaction again, at most 5 times in
+//     all.
 //   - Migrate applies the dialect's embedded, numbered migration files one
 //     statement at a time (no multi-statement execution), records them in
 //     schema_migrations, and holds a lock while it does, so concurrent

@@ -54,7 +54,9 @@ const maxAttempts = 5
 
 // InTx runs fn in one transaction; see storage.Store. On a serialization
 // failure or deadlock (as the dialect classifies them) the whole
-// transaction runs again, up to maxAttempts times, with a jittered backoff.
+// transaction runs again after a jittered backoff, at most 5 times in all;
+// the last error is returned. Calling InTx on a transaction's store joins
+// that transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error {
 	if s.tx {
 		return fn(s)
