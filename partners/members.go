@@ -137,7 +137,7 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 		// and finds the user gone.
 		if err := tx.LockUser(ctx, userID); err != nil {
 			if errors.Is(err, userkit.ErrNotFound) {
-				return userkit.Errorf(userkit.NotFound, "the user is not a member of this partner")
+				return userkit.Errorf(userkit.NotFound, "no such user in this partner")
 			}
 			return err
 		}

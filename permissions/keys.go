@@ -85,6 +85,11 @@ func (s *Service) CreateKey(ctx context.Context, serviceAccountID uuid.UUID, p K
 // Like CreateKey it needs keys.create on everything; a missing service
 // account is NotFound, a secret that is already registered Conflict.
 func (s *Service) ImportKey(ctx context.Context, serviceAccountID uuid.UUID, secret string, p KeyParams) (Key, error) {
+	// Check the caller first, so that only a permitted caller learns
+	// anything about the secret's form.
+	if err := s.Require(ctx, KeysCreate, All); err != nil {
+		return Key{}, err
+	}
 	if !wellFormed(secret) {
 		return Key{}, userkit.FieldError("Secret", `must be "sk:" followed by 43 URL-safe base64 characters`)
 	}

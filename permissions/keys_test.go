@@ -185,3 +185,13 @@ func TestImportKey(t *testing.T) {
 	_, err = f.authz.ImportKey(context.Background(), sa.ID, "sk:"+strings.Repeat("B", 43), permissions.KeyParams{})
 	is.True(errors.Is(err, userkit.ErrUnauthenticated)) // importing needs a principal with keys.create
 }
+
+func TestImportKeyChecksTheCallerFirst(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	f := newFixture(t)
+	sa, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "bootstrap"})
+	is.NoErr(err)
+	_, err = f.authz.ImportKey(context.Background(), sa.ID, "not-a-key", permissions.KeyParams{})
+	is.True(errors.Is(err, userkit.ErrUnauthenticated)) // no principal: refused before the secret is looked at
+}
