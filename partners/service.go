@@ -3,6 +3,7 @@ package partners
 import (
 	"context"
 	"errors"
+	"github.com/userkit/userkit/internal/txn"
 	"strings"
 	"time"
 
@@ -145,7 +146,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Par
 		p.Name = &name
 	}
 	var out storage.PartnerRecord
-	err := s.retry(ctx, p.Version == nil, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
 		rec, err := tx.GetPartner(ctx, id)
 		if err != nil {
 			return err
@@ -174,18 +175,6 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Par
 }
 
 var errStale = userkit.Errorf(userkit.PreconditionFailed, "changed by someone else; reload and retry")
-
-// retry runs fn in a transaction, again when it loses a compare-and-set
-// race and again is true.
-func (s *Service) retry(ctx context.Context, again bool, fn func(tx storage.Store) error) error {
-	for attempt := 0; ; attempt++ {
-		err := s.store.InTx(ctx, fn)
-		if err != nil && again && !errors.Is(err, errStale) && errors.Is(err, userkit.ErrPreconditionFailed) && attempt < maxRetries {
-			continue
-		}
-		return err
-	}
-}
 
 func (s *Service) renameDefaultTeam(ctx context.Context, tx storage.Store, partnerID uuid.UUID, name string, now time.Time) error {
 	team, err := defaultTeam(ctx, tx, partnerID)

@@ -3,6 +3,7 @@ package partners
 import (
 	"context"
 	"errors"
+	"github.com/userkit/userkit/internal/txn"
 	"strings"
 
 	"github.com/google/uuid"
@@ -91,7 +92,7 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 		return Team{}, userkit.FieldError("Name", "the default team is named after its partner; rename the partner")
 	}
 	var out storage.TeamRecord
-	err = s.retry(ctx, p.Version == nil, func(tx storage.Store) error {
+	err = txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
 		rec, err := tx.GetTeam(ctx, id)
 		if err != nil {
 			return err

@@ -54,6 +54,7 @@ var flows = []struct {
 	{"PortalsAddVsDelete", testPortalsAddVsDelete},
 	{"PortalsRemoveUser", testPortalsRemoveUser},
 	{"PortalsListUsers", testPortalsListUsers},
+	{"PortalsConcurrentUpdates", testPortalsConcurrentUpdates},
 
 	{"PermissionsKeys", testPermissionsKeys},
 	{"PermissionsResourceRoles", testPermissionsResourceRoles},

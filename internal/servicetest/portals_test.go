@@ -2,6 +2,7 @@ package servicetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -182,4 +183,33 @@ func testPortalsListUsers(t *testing.T, e env) {
 	}
 	is.Equal(got, want) // oldest membership first, each once
 	is.Equal(pages, 3)  // 2 + 2 + 1
+}
+
+// testPortalsConcurrentUpdates: updates that name no version land on top of
+// each other instead of failing when they race (internal/txn retries the
+// lost compare-and-set); one naming a stale version is refused.
+func testPortalsConcurrentUpdates(t *testing.T, e env) {
+	is := is.New(t)
+	p := e.portal(t, "race")
+	const writers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			name := fmt.Sprintf("Portal %d", i)
+			_, errs[i] = e.portals.Update(e.sys, p.ID, portals.UpdateParams{Name: &name})
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		is.NoErr(err) // every unversioned update lands
+	}
+	got, err := e.portals.Get(e.sys, p.ID)
+	is.NoErr(err)
+	is.Equal(got.Version, p.Version+writers) // none was lost
+
+	stale := p.Version
+	name := "Too late"
+	_, err = e.portals.Update(e.sys, p.ID, portals.UpdateParams{Name: &name, Version: &stale})
+	is.True(errors.Is(err, userkit.ErrPreconditionFailed)) // a stale named version is refused
 }
