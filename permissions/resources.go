@@ -3,6 +3,7 @@ package permissions
 import (
 	"context"
 	"errors"
+	"github.com/userkit/userkit/internal/txn"
 	"regexp"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func (s *Service) UpdateResource(ctx context.Context, id string, p ResourceUpdat
 		p.Name = &name
 	}
 	var rec storage.ResourceRecord
-	err := s.store.InTx(ctx, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
 		var err error
 		rec, err = tx.GetResource(ctx, id)
 		if err != nil {
