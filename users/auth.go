@@ -126,7 +126,9 @@ func (s *Service) recordFailure(ctx context.Context, id uuid.UUID) error {
 // It needs the user themself or users.update on a scope covering the user.
 // Problems are Invalid with Fields "CurrentPassword" (wrong; counts as a
 // failed login), "Password" (breaks the policy) or "ConfirmPassword"
-// (differs from the new one). It clears MustResetPassword.
+// (differs from the new one). It clears MustResetPassword. A locked or
+// suspended account always gets "CurrentPassword" wrong, as Authenticate
+// refuses it, so guessing here cannot get past the lockout.
 func (s *Service) ChangePassword(ctx context.Context, id uuid.UUID, current, next, confirm string) error {
 	if err := s.authz.RequireForUser(ctx, permissions.UsersUpdate, id); err != nil {
 		return err
@@ -155,6 +157,12 @@ func (s *Service) ChangePassword(ctx context.Context, id uuid.UUID, current, nex
 	ok, _, err := s.hasher.verify(ctx, rec.PasswordHash, current)
 	if err != nil {
 		return err
+	}
+	if rec.Status != string(StatusActive) {
+		// A locked (or suspended) account answers as Authenticate does:
+		// the same as a wrong password, so the lockout cannot be sidestepped
+		// by guessing here, and nothing changes.
+		return wrong
 	}
 	if !ok {
 		if err := s.recordFailure(ctx, id); err != nil {

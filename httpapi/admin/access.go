@@ -370,7 +370,16 @@ func (h *handlers) rotateToken() http.Handler {
 		if len(h.api.Opts.TokenSecret) == 0 {
 			return tokenDTO{}, errNoTokenSecret
 		}
-		u, err := h.api.Users.RotateToken(r.Context(), id)
+		// A portal administrator's token acts as the system (Tyk API), so
+		// minting one needs "*" on everything.
+		u, err := h.api.Users.Get(r.Context(), id)
+		if err != nil {
+			return tokenDTO{}, err
+		}
+		if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
+			return tokenDTO{}, err
+		}
+		u, err = h.api.Users.RotateToken(r.Context(), id)
 		if err != nil {
 			return tokenDTO{}, err
 		}

@@ -99,6 +99,9 @@ func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 		return userDTO{}, err
 	}
 	p.Version = version
+	if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
+		return userDTO{}, err
+	}
 	u, err = h.api.Users.Update(r.Context(), u.ID, p)
 	if err != nil {
 		return userDTO{}, err

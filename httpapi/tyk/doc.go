@@ -64,6 +64,11 @@
 //     makes a consumer-team-member (the role of self-registered users).
 //     The role lives in users.User.Role, shared with other APIs: a stored
 //     value that is not a portal role reads as consumer-team-member.
+//     Since an admin's credentials act as the system, creating an admin,
+//     promoting a user to admin, and changing or deleting an admin need
+//     "*" on everything (403 otherwise); the other APIs apply the same
+//     rule to an admin's password, email and token.
+//   - Paging: a page above 2^31 is 422 (its offset would overflow).
 //   - Active maps to the account status: true is active, false suspended
 //     (a locked user reads false and stays locked on "Active": false). A
 //     create without Active makes an inactive user, as decoding into the

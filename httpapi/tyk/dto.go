@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/users"
@@ -22,8 +23,8 @@ func wireTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 // The portal's user roles. Admins (super-admin, provider-admin) belong to
 // no organisation; consumers belong to one.
 const (
-	RoleSuperAdmin         = "super-admin"
-	RoleProviderAdmin      = "provider-admin"
+	RoleSuperAdmin         = core.RoleSuperAdmin
+	RoleProviderAdmin      = core.RoleProviderAdmin
 	RoleConsumerAdmin      = "consumer-admin"
 	RoleConsumerTeamMember = "consumer-team-member"
 )
@@ -31,7 +32,7 @@ const (
 var roles = []string{RoleSuperAdmin, RoleProviderAdmin, RoleConsumerAdmin, RoleConsumerTeamMember}
 
 // isAdmin reports whether a stored role is a portal administrator's.
-func isAdmin(role string) bool { return role == RoleSuperAdmin || role == RoleProviderAdmin }
+func isAdmin(role string) bool { return core.IsPortalAdmin(role) }
 
 // wireRole is the role shown for a stored one. users.User.Role is shared
 // with the other APIs, so a value that is not a portal role is shown as

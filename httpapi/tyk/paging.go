@@ -2,6 +2,7 @@ package tyk
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi/internal/core"
@@ -11,6 +12,9 @@ import (
 const (
 	defaultPerPage = 20
 	maxPerPage     = 100
+	// maxPage bounds the page number so that the offset cannot overflow
+	// (a negative offset would slice out of range).
+	maxPage = 1 << 31
 )
 
 // paging is a parsed page/per_page/limit query.
@@ -28,6 +32,9 @@ func pagingOf(r *http.Request) (paging, error) {
 	page, err := core.QueryInt(r, "page", 1)
 	if err != nil {
 		return paging{}, err
+	}
+	if page > maxPage {
+		return paging{}, userkit.FieldError("page", "must not be greater than "+strconv.Itoa(maxPage))
 	}
 	per, err := core.QueryInt(r, "per_page", defaultPerPage)
 	if err != nil {

@@ -51,6 +51,9 @@ func (h *handlers) createUser() http.Handler {
 			return userShow{}, err
 		}
 		ctx := r.Context()
+		if err := h.a.RequireAllForAdmin(ctx, users.User{Role: p.Role}); err != nil {
+			return userShow{}, err
+		}
 		var u users.User
 		if in.OrganisationID == 0 {
 			// The response shows the user, so reading must be allowed too:
@@ -148,6 +151,12 @@ func (h *handlers) updateUser() http.Handler {
 		role := u.Role
 		if p.Role != nil {
 			role = *p.Role
+		}
+		// Changing an administrator, or making one, needs "*" on everything.
+		for _, rl := range []string{u.Role, role} {
+			if err := h.a.RequireAllForAdmin(ctx, users.User{Role: rl}); err != nil {
+				return userShow{}, err
+			}
 		}
 		plan, err := h.planMemberships(ctx, u, role, in)
 		if err != nil {
@@ -303,6 +312,9 @@ func (h *handlers) deleteUser() http.Handler {
 	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (statusBody, error) {
 		u, err := h.userOf(r)
 		if err != nil {
+			return statusBody{}, err
+		}
+		if err := h.a.RequireAllForAdmin(r.Context(), u); err != nil {
 			return statusBody{}, err
 		}
 		if err := h.a.Users.Delete(r.Context(), u.ID); err != nil {

@@ -203,6 +203,9 @@ func (h *handlers) updateUser() http.Handler {
 		if err := h.api.Decode(w, r, &in, false); err != nil {
 			return 0, nil, err
 		}
+		if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
+			return 0, nil, err
+		}
 		if err := h.validateUpdate(r.Context(), u, in); err != nil {
 			return 0, nil, err
 		}
