@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -57,7 +58,9 @@ func (a *API) Authenticate(r *http.Request, raw bool) (permissions.Principal, er
 		case err == nil && p.Kind != "":
 			return p, nil
 		case err != nil && !errors.Is(err, ErrNoCredential):
-			return a.refuse(ctx, r, "host authenticator refused: "+err.Error())
+			// Only the error's type is logged: a host's error text might
+			// quote the credential it could not accept.
+			return a.refuse(ctx, r, fmt.Sprintf("host authenticator refused (%T)", err))
 		}
 	}
 	cred := Credential(r, raw)

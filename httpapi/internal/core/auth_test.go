@@ -379,3 +379,17 @@ func TestRefusalLogNeverHoldsCredential(t *testing.T) {
 		is.True(!strings.Contains(logged, secret)) // nor its secret part
 	}
 }
+
+// TestHostAuthenticatorErrorTextNotLogged: a host's error may quote the
+// credential it refused; only the error's type reaches the log.
+func TestHostAuthenticatorErrorTextNotLogged(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newAuthEnv(t, core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+		return permissions.Principal{}, errors.New("bad session cookie s3cr3t-session-value")
+	}))
+	_, err := e.authenticate("", false)
+	refused(is, err)
+	is.True(strings.Contains(e.log.String(), "host authenticator refused")) // the refusal is logged
+	is.True(!strings.Contains(e.log.String(), "s3cr3t-session-value"))     // without the host's error text
+}
