@@ -391,5 +391,5 @@ func TestHostAuthenticatorErrorTextNotLogged(t *testing.T) {
 	_, err := e.authenticate("", false)
 	refused(is, err)
 	is.True(strings.Contains(e.log.String(), "host authenticator refused")) // the refusal is logged
-	is.True(!strings.Contains(e.log.String(), "s3cr3t-session-value"))     // without the host's error text
+	is.True(!strings.Contains(e.log.String(), "s3cr3t-session-value"))      // without the host's error text
 }
