@@ -3,6 +3,7 @@ package permissions
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -51,7 +52,14 @@ func (s *Service) Require(ctx context.Context, action Action, scope Scope) error
 	if !ok {
 		return errNoPrincipal
 	}
-	return s.require(ctx, p, action, scope)
+	if p.Kind == KindSystem {
+		return nil
+	}
+	gs, err := s.grantSet(ctx, p)
+	if err != nil {
+		return err
+	}
+	return gs.require(ctx, action, scope)
 }
 
 // Allowed reports whether p may perform action on scope.
@@ -59,15 +67,30 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 	if p.Kind == KindSystem {
 		return true, nil
 	}
-	grants, err := s.store.GrantsOf(ctx, p.ID)
+	gs, err := s.grantSet(ctx, p)
 	if err != nil {
 		return false, err
 	}
-	var (
-		owner      uuid.UUID // the partner owning a portal scope, looked up once
-		ownerKnown bool      // set after the look-up, also when the portal has no owner
-	)
-	for _, g := range grants {
+	return gs.allows(ctx, action, scope)
+}
+
+// grantSet is a principal's grants, read once for a check that looks at
+// several scopes, with the owners of portals looked up at most once each.
+type grantSet struct {
+	store  storage.Store
+	grants []storage.GrantRecord
+	owners map[uuid.UUID]uuid.UUID // portal → owning partner (uuid.Nil: none)
+}
+
+func (s *Service) grantSet(ctx context.Context, p Principal) (grantSet, error) {
+	grants, err := s.store.GrantsOf(ctx, p.ID)
+	return grantSet{store: s.store, grants: grants}, err
+}
+
+// allows reports whether a grant covers action on scope: its scope is "*",
+// the scope itself, or the partner owning the portal asked for.
+func (gs *grantSet) allows(ctx context.Context, action Action, scope Scope) (bool, error) {
+	for _, g := range gs.grants {
 		if action != anyAction && !Matches(g.Action, action) {
 			continue
 		}
@@ -77,12 +100,9 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 		case g.ScopeKind == scope.Kind && g.ScopeID == scope.ID:
 			return true, nil
 		case g.ScopeKind == storage.ScopePartner && scope.Kind == storage.ScopePortal:
-			if !ownerKnown {
-				portal, err := s.store.GetPortal(ctx, scope.ID)
-				if err != nil && !errors.Is(err, userkit.ErrNotFound) {
-					return false, err
-				}
-				owner, ownerKnown = portal.PartnerID, true // a missing portal has no owner
+			owner, err := gs.owner(ctx, scope.ID)
+			if err != nil {
+				return false, err
 			}
 			if owner != uuid.Nil && owner == g.ScopeID {
 				return true, nil
@@ -90,6 +110,80 @@ func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope
 		}
 	}
 	return false, nil
+}
+
+// owner returns the partner owning the portal, uuid.Nil when it has none or
+// does not exist.
+func (gs *grantSet) owner(ctx context.Context, portalID uuid.UUID) (uuid.UUID, error) {
+	if owner, ok := gs.owners[portalID]; ok {
+		return owner, nil
+	}
+	portal, err := gs.store.GetPortal(ctx, portalID)
+	if err != nil && !errors.Is(err, userkit.ErrNotFound) {
+		return uuid.Nil, err
+	}
+	if gs.owners == nil {
+		gs.owners = map[uuid.UUID]uuid.UUID{}
+	}
+	gs.owners[portalID] = portal.PartnerID
+	return portal.PartnerID, nil
+}
+
+// coversUser returns nil when a grant of action covers any scope the user
+// belongs to, and Forbidden otherwise. It starts from the grants, which are
+// few, so a grant on everything needs no further read and a partner's
+// grant one membership check, instead of listing every scope of the user.
+func (gs *grantSet) coversUser(ctx context.Context, action Action, userID uuid.UUID) error {
+	var partnerGrants []uuid.UUID
+	for _, g := range gs.grants {
+		if !Matches(g.Action, action) {
+			continue
+		}
+		switch g.ScopeKind {
+		case storage.ScopeAll:
+			return nil
+		case storage.ScopePartner:
+			member, err := gs.store.IsPartnerMember(ctx, g.ScopeID, userID)
+			if err != nil || member {
+				return err
+			}
+			partnerGrants = append(partnerGrants, g.ScopeID)
+		case storage.ScopePortal:
+			_, err := gs.store.GetPortalMember(ctx, g.ScopeID, userID)
+			if err == nil || !errors.Is(err, userkit.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	if len(partnerGrants) > 0 {
+		// A partner's grant also covers members of the portals it owns.
+		memberships, err := gs.store.PortalsOfUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		for _, m := range memberships {
+			owner, err := gs.owner(ctx, m.PortalID)
+			if err != nil {
+				return err
+			}
+			if owner != uuid.Nil && slices.Contains(partnerGrants, owner) {
+				return nil
+			}
+		}
+	}
+	return errDenied
+}
+
+// require is allows as an error: nil, or Forbidden.
+func (gs *grantSet) require(ctx context.Context, action Action, scope Scope) error {
+	allowed, err := gs.allows(ctx, action, scope)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return errDenied
+	}
+	return nil
 }
 
 // RequireForUser checks action on one user: it passes when a grant covers
@@ -124,6 +218,13 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 	if p.Kind == KindSystem {
 		return nil
 	}
+	gs, err := s.grantSet(ctx, p)
+	if err != nil {
+		return err
+	}
+	if action == UsersRead {
+		return gs.coversUser(ctx, action, userID)
+	}
 	var scopes []Scope
 	partners, err := s.store.PartnersOfUser(ctx, userID)
 	if err != nil {
@@ -139,20 +240,11 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 	for _, m := range portals {
 		scopes = append(scopes, PortalScope(m.PortalID))
 	}
-	if action == UsersRead {
-		for _, sc := range append(scopes, All) {
-			allowed, err := s.Allowed(ctx, p, action, sc)
-			if err != nil || allowed {
-				return err
-			}
-		}
-		return errDenied
-	}
 	if len(scopes) == 0 {
 		scopes = []Scope{All}
 	}
 	for _, sc := range scopes {
-		if err := s.require(ctx, p, action, sc); err != nil {
+		if err := gs.require(ctx, action, sc); err != nil {
 			return err
 		}
 	}
@@ -161,7 +253,7 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 		return err
 	}
 	for _, g := range grants {
-		if err := s.require(ctx, p, Action(g.Action), Scope{Kind: g.ScopeKind, ID: g.ScopeID}); err != nil {
+		if err := gs.require(ctx, Action(g.Action), Scope{Kind: g.ScopeKind, ID: g.ScopeID}); err != nil {
 			return err
 		}
 	}
@@ -170,19 +262,7 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 		return err
 	}
 	if len(roles) > 0 {
-		return s.require(ctx, p, PermissionsUpdate, All)
-	}
-	return nil
-}
-
-// require is Require for a principal already taken from ctx.
-func (s *Service) require(ctx context.Context, p Principal, action Action, scope Scope) error {
-	allowed, err := s.Allowed(ctx, p, action, scope)
-	if err != nil {
-		return err
-	}
-	if !allowed {
-		return errDenied
+		return gs.require(ctx, PermissionsUpdate, All)
 	}
 	return nil
 }
