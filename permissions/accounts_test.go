@@ -158,7 +158,7 @@ func TestRequireDenials(t *testing.T) {
 		want  userkit.Kind // Internal stands for "allowed"
 	}{
 		{name: "no principal", anon: true, act: permissions.UsersRead, scope: permissions.All, want: userkit.Unauthenticated},
-		{name: "user without grants", as: permissions.User(bare), act: permissions.UsersRead, scope: permissions.PortalScope(portalA), want: userkit.Forbidden},
+		{name: "user without grants", as: permissions.UserPrincipal(bare), act: permissions.UsersRead, scope: permissions.PortalScope(portalA), want: userkit.Forbidden},
 		{name: "partner grant on its partner", act: permissions.UsersRead, scope: permissions.PartnerScope(partnerA)},
 		{name: "partner grant on its partner's portal", act: permissions.UsersDelete, scope: permissions.PortalScope(portalA)},
 		{name: "partner grant on another partner's portal", act: permissions.UsersRead, scope: permissions.PortalScope(portalB), want: userkit.Forbidden},

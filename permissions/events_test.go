@@ -41,7 +41,7 @@ func TestAuditEvents(t *testing.T) {
 		is.True(!e.Time.IsZero()) // when
 	}
 	for _, e := range page.Items[:len(page.Items)-1] {
-		is.Equal(e.Principal, permissions.User(admin)) // who did it
+		is.Equal(e.Principal, permissions.UserPrincipal(admin)) // who did it
 	}
 	// Newest first; the fixture's own grant came first, as System.
 	want := []string{

@@ -73,7 +73,7 @@ func ExampleService_HasRole() {
 	role, _ := authz.SetRole(sys, mona.ID, "p-2343", permissions.RoleEditor)
 	fmt.Println(role.ResourceName, role.Role)
 
-	monaCtx := permissions.WithPrincipal(ctx, permissions.User(mona.ID)) // users may ask about themselves
+	monaCtx := permissions.WithPrincipal(ctx, permissions.UserPrincipal(mona.ID)) // users may ask about themselves
 	for _, want := range []permissions.Role{permissions.RoleReader, permissions.RoleEditor, permissions.RoleOwner} {
 		ok, _ := authz.HasRole(monaCtx, mona.ID, "p-2343", want)
 		fmt.Printf("at least %s: %v\n", want, ok)

@@ -102,7 +102,7 @@ func (f *fixture) grant(principalID uuid.UUID, action string, scope permissions.
 
 // as returns a context carrying the user's principal.
 func as(userID uuid.UUID) context.Context {
-	return permissions.WithPrincipal(context.Background(), permissions.User(userID))
+	return permissions.WithPrincipal(context.Background(), permissions.UserPrincipal(userID))
 }
 
 func kind(err error) userkit.Kind { return userkit.KindOf(err) }

@@ -27,8 +27,8 @@ type Principal struct {
 // Use it for bootstrapping and for code that has done its own checks.
 var System = Principal{Kind: KindSystem}
 
-// User returns the principal of the user with the given ID.
-func User(id uuid.UUID) Principal { return Principal{Kind: KindUser, ID: id} }
+// UserPrincipal returns the principal of the user with the given ID.
+func UserPrincipal(id uuid.UUID) Principal { return Principal{Kind: KindUser, ID: id} }
 
 // ServiceAccountPrincipal returns the principal of the service account with
 // the given ID. (ServiceAccount is taken: it names the account itself.)

@@ -345,7 +345,7 @@ func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.P
 // may record their own login; anyone else needs users.update on the
 // portal. A user who is not a member is NotFound.
 func (s *Service) RecordLogin(ctx context.Context, portalID, userID uuid.UUID) error {
-	if p, ok := permissions.PrincipalFrom(ctx); !ok || p != permissions.User(userID) {
+	if p, ok := permissions.PrincipalFrom(ctx); !ok || p != permissions.UserPrincipal(userID) {
 		if err := s.authz.Require(ctx, permissions.UsersUpdate, permissions.PortalScope(portalID)); err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ func TestChangePasswordHonoursLockout(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t, nil) // MaxFailedLogins: 3
 	u := e.create(t, "mona@example.com", "Mona", "Benson")
-	self := permissions.WithPrincipal(context.Background(), permissions.User(u.ID))
+	self := permissions.WithPrincipal(context.Background(), permissions.UserPrincipal(u.ID))
 	for range 3 {
 		err := e.us.ChangePassword(self, u.ID, "Wrongpassword1", "Otherpassword34", "Otherpassword34")
 		is.Equal(userkit.FieldsOf(err)["CurrentPassword"], "is incorrect") // a wrong guess

@@ -391,7 +391,7 @@ func TestSelfService(t *testing.T) {
 	e := newEnv(t, nil)
 	u := e.create(t, "mona@example.com", "Mona", "Benson")
 	other := e.create(t, "other@example.com", "Other", "One")
-	self := permissions.WithPrincipal(context.Background(), permissions.User(u.ID))
+	self := permissions.WithPrincipal(context.Background(), permissions.UserPrincipal(u.ID))
 
 	_, err := e.us.Get(self, u.ID)
 	is.NoErr(err) // read own record

@@ -66,7 +66,7 @@ func (a *app) principal(r *http.Request) (permissions.Principal, error) {
 	if !ok {
 		return permissions.Principal{}, errors.New("unknown or expired session")
 	}
-	return permissions.User(id), nil
+	return permissions.UserPrincipal(id), nil
 }
 
 const homePage = `<!doctype html>

@@ -21,7 +21,7 @@
 //			if !ok {
 //				return permissions.Principal{}, httpapi.ErrNoCredential
 //			}
-//			return permissions.User(userID), nil
+//			return permissions.UserPrincipal(userID), nil
 //		}),
 //	})
 //	mux.Handle("/userkit/", http.StripPrefix("/userkit", uk))

@@ -141,7 +141,7 @@ func TestAuthenticateRevokedKey(t *testing.T) {
 
 func TestAuthenticateOrder(t *testing.T) {
 	t.Parallel()
-	host := permissions.User(uuid.New())
+	host := permissions.UserPrincipal(uuid.New())
 	tests := []struct {
 		name   string
 		result func() (permissions.Principal, error)
@@ -240,10 +240,10 @@ func TestUserTokens(t *testing.T) {
 
 	p, err := e.authenticate("Bearer "+tok, false)
 	is.NoErr(err)                       // a valid token
-	is.Equal(p, permissions.User(u.ID)) // the user's principal
+	is.Equal(p, permissions.UserPrincipal(u.ID)) // the user's principal
 	p, err = e.authenticate(tok, true)
 	is.NoErr(err)                       // raw, Tyk style
-	is.Equal(p, permissions.User(u.ID)) // same principal
+	is.Equal(p, permissions.UserPrincipal(u.ID)) // same principal
 
 	// Rotation revokes the old token; the new one works.
 	rotated, err := e.Svc.Users.RotateToken(e.Sys, u.ID)
@@ -255,7 +255,7 @@ func TestUserTokens(t *testing.T) {
 	is.True(fresh != tok) // a new token
 	p, err = e.authenticate("Bearer "+fresh, false)
 	is.NoErr(err)                       // the new token works
-	is.Equal(p, permissions.User(u.ID)) // for the same user
+	is.Equal(p, permissions.UserPrincipal(u.ID)) // for the same user
 }
 
 func TestIssueTokenWithoutSecret(t *testing.T) {

@@ -72,5 +72,5 @@ func (a *API) verifyToken(ctx context.Context, tok string) (permissions.Principa
 	if u.Status != users.StatusActive || u.TokenVersion != claims.Ver {
 		return permissions.Principal{}, errBadToken
 	}
-	return permissions.User(u.ID), nil
+	return permissions.UserPrincipal(u.ID), nil
 }
