@@ -16,9 +16,10 @@ import (
 // Services are the domain services the handlers call; see core.Services.
 type Services = core.Services
 
-// Options configures the handlers; nil means defaults. See core.Options
-// for the fields: Logger, MaxBodyBytes, TokenSecret, Authenticator,
-// RateLimit and Clock.
+// Options configures the handlers; nil means defaults. The fields: Logger,
+// MaxBodyBytes (1 MiB), TokenSecret and TokenMaxAge (user API tokens),
+// Authenticator (the host's own credentials), RateLimit (Whaly, 500 a
+// minute), Clock, and Prefix (where Mount puts the APIs).
 type Options = core.Options
 
 // Authenticator lets a host map its own credentials to a principal.

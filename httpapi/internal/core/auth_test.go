@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
@@ -239,10 +240,10 @@ func TestUserTokens(t *testing.T) {
 	is.Equal(tok, again) // deterministic: the shown token stays the same
 
 	p, err := e.authenticate("Bearer "+tok, false)
-	is.NoErr(err)                       // a valid token
+	is.NoErr(err)                                // a valid token
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // the user's principal
 	p, err = e.authenticate(tok, true)
-	is.NoErr(err)                       // raw, Tyk style
+	is.NoErr(err)                                // raw, Tyk style
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // same principal
 
 	// Rotation revokes the old token; the new one works.
@@ -254,7 +255,7 @@ func TestUserTokens(t *testing.T) {
 	is.NoErr(err)
 	is.True(fresh != tok) // a new token
 	p, err = e.authenticate("Bearer "+fresh, false)
-	is.NoErr(err)                       // the new token works
+	is.NoErr(err)                                // the new token works
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // for the same user
 }
 
@@ -392,4 +393,31 @@ func TestHostAuthenticatorErrorTextNotLogged(t *testing.T) {
 	refused(is, err)
 	is.True(strings.Contains(e.log.String(), "host authenticator refused")) // the refusal is logged
 	is.True(!strings.Contains(e.log.String(), "s3cr3t-session-value"))      // without the host's error text
+}
+
+// TestUserTokenMaxAge: with TokenMaxAge set, a token older than it is
+// refused until the user's token is rotated.
+func TestUserTokenMaxAge(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newAuthEnv(t, nil)
+	e.Opts.TokenMaxAge = 24 * time.Hour
+	u := e.user(t, "mona@example.com")
+	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	is.NoErr(err)
+
+	e.Clock.Advance(23 * time.Hour)
+	_, err = e.authenticate("Bearer "+tok, false)
+	is.NoErr(err) // younger than the maximum age
+
+	e.Clock.Advance(2 * time.Hour)
+	_, err = e.authenticate("Bearer "+tok, false)
+	refused(is, err) // older: refused
+
+	rotated, err := e.Svc.Users.RotateToken(e.Sys, u.ID)
+	is.NoErr(err)
+	fresh, err := core.IssueToken(apitest.TokenSecret, rotated)
+	is.NoErr(err)
+	_, err = e.authenticate("Bearer "+fresh, false)
+	is.NoErr(err) // a rotated token starts a new life
 }

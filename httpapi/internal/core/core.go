@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/partners"
@@ -37,6 +38,10 @@ type Options struct {
 	// TokenSecret signs and verifies user API tokens (HS256 JWTs). With no
 	// secret, user tokens are neither issued nor accepted.
 	TokenSecret []byte
+	// TokenMaxAge, when positive, refuses user API tokens issued longer
+	// ago than this (a token is issued when the user's token is rotated, or
+	// at the user's creation). Zero means tokens live until rotated.
+	TokenMaxAge time.Duration
 	// Authenticator, when set, is asked first for every request; it lets a
 	// host map its own credentials (a session cookie, say) to a principal.
 	Authenticator Authenticator

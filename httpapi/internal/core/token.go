@@ -72,5 +72,10 @@ func (a *API) verifyToken(ctx context.Context, tok string) (permissions.Principa
 	if u.Status != users.StatusActive || u.TokenVersion != claims.Ver {
 		return permissions.Principal{}, errBadToken
 	}
+	if maxAge := a.Opts.TokenMaxAge; maxAge > 0 {
+		if claims.IssuedAt == nil || a.Opts.Clock.Now().Sub(claims.IssuedAt.Time) > maxAge {
+			return permissions.Principal{}, errBadToken // expired: rotate the token
+		}
+	}
 	return permissions.UserPrincipal(u.ID), nil
 }
