@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -69,7 +70,7 @@ const maxValueLen = 1000
 // checkValue reports what is wrong with v as a value of type t ("" when
 // nothing is).
 func checkValue(t AttributeType, v string) string {
-	if len(v) > maxValueLen {
+	if utf8.RuneCountInString(v) > maxValueLen { // characters, like every other limit
 		return "must be at most " + strconv.Itoa(maxValueLen) + " characters"
 	}
 	switch t {

@@ -33,6 +33,8 @@ func TestAttributeValueEdges(t *testing.T) {
 	}{
 		{"longest string", str, strings.Repeat("x", 1000), true},
 		{"string too long", str, strings.Repeat("x", 1001), false},
+		{"longest string in two-byte characters", str, strings.Repeat("é", 1000), true},
+		{"too long in two-byte characters", str, strings.Repeat("é", 1001), false},
 		{"boolean 1", flag, "1", false},
 		{"boolean 0", flag, "0", false},
 		{"infinite number", num, "Inf", false},

@@ -230,16 +230,26 @@ func testUserCopies(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	u := fullUser(1)
 	is.NoErr(s.CreateUser(ctx, &u)) // create
+	// want keeps its own copies of every optional time, so that changing
+	// u's or got's cannot change what the assertions compare against.
 	want := u
 	want.DateOfBirth = ptr(*u.DateOfBirth)
-	*u.DateOfBirth = u.DateOfBirth.AddDate(1, 0, 0) // the caller reuses its value
+	want.LastLoginAt = ptr(*u.LastLoginAt)
+	want.APITokenCreatedAt = ptr(*u.APITokenCreatedAt)
+	*u.DateOfBirth = u.DateOfBirth.AddDate(1, 0, 0)           // the caller reuses its values
+	*u.LastLoginAt = u.LastLoginAt.Add(time.Hour)             //
+	*u.APITokenCreatedAt = u.APITokenCreatedAt.Add(time.Hour) //
 	got, err := s.GetUser(ctx, u.ID)
-	is.NoErr(err)                                     // GetUser
-	is.True(got.DateOfBirth.Equal(*want.DateOfBirth)) // changing the created record does not change the store
-	*got.LastLoginAt = got.LastLoginAt.Add(time.Hour) // the caller changes what it read
+	is.NoErr(err)                                                 // GetUser
+	is.True(got.DateOfBirth.Equal(*want.DateOfBirth))             // changing the created record does not change the store
+	is.True(got.LastLoginAt.Equal(*want.LastLoginAt))             // for any optional time
+	is.True(got.APITokenCreatedAt.Equal(*want.APITokenCreatedAt)) //
+	*got.LastLoginAt = got.LastLoginAt.Add(time.Hour)             // the caller changes what it read
+	*got.APITokenCreatedAt = got.APITokenCreatedAt.Add(time.Hour) //
 	again, err := s.GetUser(ctx, u.ID)
-	is.NoErr(err)                                       // GetUser
-	is.True(again.LastLoginAt.Equal(*want.LastLoginAt)) // changing a read record does not change the store
+	is.NoErr(err)                                                   // GetUser
+	is.True(again.LastLoginAt.Equal(*want.LastLoginAt))             // changing a read record does not change the store
+	is.True(again.APITokenCreatedAt.Equal(*want.APITokenCreatedAt)) //
 }
 
 func testUserListKeyset(t *testing.T, s storage.Store) {
