@@ -2,13 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/matryer/is"
-	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/sqlstore/sqltest"
 	"github.com/userkit/userkit/storage/storagetest"
@@ -26,28 +23,7 @@ func TestInTxRetriesSerializationFailure(t *testing.T) {
 	for _, code := range []string{"40001", "40P01"} {
 		t.Run(code, func(t *testing.T) {
 			t.Parallel()
-			is := is.New(t)
-			ctx := context.Background()
-			s := sqltest.Postgres(t)
-			var ids []uuid.UUID
-			err := s.InTx(ctx, func(tx storage.Store) error {
-				u := storage.UserRecord{ID: uuid.Must(uuid.NewV7()), Status: "active", Version: 1,
-					EmailNorm: uuid.NewString(), LoginName: uuid.NewString()}
-				if err := tx.CreateUser(ctx, &u); err != nil {
-					return err
-				}
-				ids = append(ids, u.ID)
-				if len(ids) == 1 {
-					return &pgconn.PgError{Code: code, Message: "simulated"}
-				}
-				return nil
-			})
-			is.NoErr(err)         // the second attempt commits
-			is.Equal(len(ids), 2) // fn ran twice
-			_, err = s.GetUser(ctx, ids[0])
-			is.True(errors.Is(err, userkit.ErrNotFound)) // the failed attempt is rolled back
-			_, err = s.GetUser(ctx, ids[1])
-			is.NoErr(err) // the retry is kept
+			sqltest.InTxRetries(t, sqltest.Postgres(t), &pgconn.PgError{Code: code, Message: "simulated"})
 		})
 	}
 }
