@@ -146,9 +146,9 @@ func unreadable(err error) error {
 }
 
 // queryError is a bad query parameter: an unreadable request (400).
-func queryError(param, problem string) error {
+func queryError(param string, problem userkit.Problem) error {
 	return unreadable(&userkit.Error{Kind: userkit.Invalid, Message: "invalid query parameter",
-		Fields: map[string]string{param: problem}})
+		Fields: map[string]userkit.Problem{param: problem}})
 }
 
 // decodeError classifies an error of core.API.Decode: one naming a field
@@ -174,5 +174,5 @@ func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &re) {
 		status = http.StatusBadRequest
 	}
-	writeProblem(w, r, status, userkit.MessageOf(err), userkit.FieldsOf(err))
+	writeProblem(w, r, status, userkit.MessageOf(err), core.Texts(userkit.FieldsOf(err)))
 }

@@ -40,7 +40,7 @@ func pageRequest(r *http.Request) (userkit.PageRequest, error) {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxLimit {
-			return pr, queryError("limit", "must be an integer from 1 to "+strconv.Itoa(maxLimit))
+			return pr, queryError("limit", userkit.Problem{Rule: userkit.RuleInvalid, Param: "an integer from 1 to " + strconv.Itoa(maxLimit)})
 		}
 		pr.Limit = n
 	}
@@ -54,7 +54,7 @@ func pageRequest(r *http.Request) (userkit.PageRequest, error) {
 	return pr, nil
 }
 
-var errBadCursor = queryError("after", "is not a cursor returned by this API")
+var errBadCursor = queryError("after", userkit.Problem{Rule: userkit.RuleCursor})
 
 // cursor wraps a service's cursor so clients treat it as opaque.
 func cursor(s string) string {

@@ -107,7 +107,7 @@ func renameFields(err error, names map[string]string) error {
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return err
 	}
-	fields := make(map[string]string, len(e.Fields))
+	fields := make(map[string]userkit.Problem, len(e.Fields))
 	for k, v := range e.Fields {
 		if wire, ok := names[k]; ok {
 			k = wire

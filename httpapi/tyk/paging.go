@@ -34,7 +34,7 @@ func pagingOf(r *http.Request) (paging, error) {
 		return paging{}, err
 	}
 	if page > maxPage {
-		return paging{}, userkit.FieldError("page", "must not be greater than "+strconv.Itoa(maxPage))
+		return paging{}, userkit.FieldError("page", userkit.Problem{Rule: userkit.RuleInvalid, Param: "at most " + strconv.Itoa(maxPage)})
 	}
 	per, err := core.QueryInt(r, "per_page", defaultPerPage)
 	if err != nil {

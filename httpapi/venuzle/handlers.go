@@ -249,7 +249,7 @@ func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDT
 	e := invalid{}
 	if pw := in.newPassword(); pw != "" {
 		if err := h.api.Users.Policy().Validate(pw); err != nil {
-			e.add(userkit.FieldsOf(err), map[string]string{"Password": "new_password"})
+			e.add(core.Texts(userkit.FieldsOf(err)), map[string]string{"Password": "new_password"})
 		}
 		if in.NewPasswordConfirmation == nil || *in.NewPasswordConfirmation != pw {
 			e["new_password"] = append(e["new_password"], "The new password field confirmation does not match.")
@@ -264,7 +264,7 @@ func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDT
 			if userkit.KindOf(err) != userkit.Invalid {
 				return err
 			}
-			e.add(userkit.FieldsOf(err), nil)
+			e.add(core.Texts(userkit.FieldsOf(err)), nil)
 		}
 	}
 	if len(e) > 0 {

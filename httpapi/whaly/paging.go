@@ -24,14 +24,14 @@ func parsePage(r *http.Request) (userkit.PageRequest, error) {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return p, userkit.FieldError("limit", "must be a positive integer")
+			return p, userkit.FieldError("limit", userkit.Problem{Rule: userkit.RuleInvalid, Param: "a positive integer"})
 		}
 		p.Limit = min(n, maxLimit)
 	}
 	if s := q.Get("after"); s != "" {
 		after, ok := decodeCursor(s)
 		if !ok {
-			return p, userkit.FieldError("after", "is not a valid cursor")
+			return p, userkit.FieldError("after", userkit.Problem{Rule: userkit.RuleCursor})
 		}
 		p.After = after
 	}

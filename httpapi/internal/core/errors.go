@@ -29,5 +29,17 @@ func (a *API) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var e *userkit.Error
 	errors.As(err, &e)
-	a.Errors(w, r, status, userkit.MessageOf(err), e.Fields)
+	a.Errors(w, r, status, userkit.MessageOf(err), Texts(e.Fields))
+}
+
+// Texts renders field problems as their default English sentences.
+func Texts(fields map[string]userkit.Problem) map[string]string {
+	if fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, p := range fields {
+		out[k] = p.String()
+	}
+	return out
 }

@@ -116,7 +116,7 @@ func TestFailClientErrors(t *testing.T) {
 		msg    string
 		fields map[string]string
 	}{
-		{userkit.FieldError("Email", "is already taken"), 400, "invalid input", map[string]string{"Email": "is already taken"}},
+		{userkit.FieldError("Email", userkit.Problem{Rule: userkit.RuleTaken}), 400, "invalid input", map[string]string{"Email": "already taken"}},
 		{userkit.Errorf(userkit.NotFound, "user not found"), 404, "user not found", nil},
 		{fmt.Errorf("load: %w", userkit.Errorf(userkit.Conflict, "email taken")), 409, "email taken", nil},
 		{userkit.ErrForbidden, 403, "forbidden", nil},

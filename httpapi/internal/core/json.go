@@ -58,11 +58,11 @@ func decodeError(err error) error {
 			return userkit.Errorf(userkit.Invalid, "request body must be a JSON object")
 		}
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-			Fields: map[string]string{field: "must be " + jsonType(te.Type.Kind().String())}}
+			Fields: map[string]userkit.Problem{field: {Rule: userkit.RuleInvalid, Param: jsonType(te.Type.Kind().String())}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-			Fields: map[string]string{name: "is not a known field"}}
+			Fields: map[string]userkit.Problem{name: {Rule: userkit.RuleField}}}
 	default:
 		return userkit.Errorf(userkit.Invalid, "request body is not valid JSON")
 	}
@@ -128,7 +128,7 @@ func QueryInt(r *http.Request, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
-		return 0, userkit.FieldError(name, fmt.Sprintf("must be a positive integer, not %q", truncate(s, 32)))
+		return 0, userkit.FieldError(name, userkit.Problem{Rule: userkit.RuleInvalid, Param: fmt.Sprintf("a positive integer, not %q", truncate(s, 32))})
 	}
 	return n, nil
 }
