@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -63,10 +62,14 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 		where = append(where[:len(where):len(where)], spec.key+cmp)
 		args = append(args, spec.after)
 	}
+	// LIMIT and OFFSET are parameters, so that every page of a list is
+	// one prepared statement.
 	q := "SELECT " + spec.cols + " FROM " + spec.from + whereClause(where) +
-		" ORDER BY " + spec.key + order + " LIMIT " + strconv.Itoa(p.Limit+1)
+		" ORDER BY " + spec.key + order + " LIMIT ?"
+	args = append(args, int64(p.Limit+1))
 	if off := p.Offset(); p.Page > 0 && off > 0 {
-		q += " OFFSET " + strconv.Itoa(off)
+		q += " OFFSET ?"
+		args = append(args, int64(off))
 	}
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
