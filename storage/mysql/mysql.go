@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -35,6 +36,19 @@ const sqlMode = "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVIS
 // strict sql_mode, and the pool of ConfigurePool. The host owns the
 // returned *sql.DB and closes it.
 func Open(dsn string) (*sql.DB, error) {
+	conn, err := Connector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	ConfigurePool(db)
+	return db, nil
+}
+
+// Connector returns the driver connector Open uses for dsn, with the same
+// settings, for a host or a test that wraps it (sql.OpenDB makes the
+// pool; ConfigurePool sets it as Open does).
+func Connector(dsn string) (driver.Connector, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -49,13 +63,7 @@ func Open(dsn string) (*sql.DB, error) {
 	if cfg.Collation == "" {
 		cfg.Collation = "utf8mb4_bin"
 	}
-	conn, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, err
-	}
-	db := sql.OpenDB(conn)
-	ConfigurePool(db)
-	return db, nil
+	return mysql.NewConnector(cfg)
 }
 
 // The pool ConfigurePool sets.
