@@ -25,6 +25,11 @@ type listSpec struct {
 	desc  bool  // newest first (events)
 	after any   // encoded key of PageRequest.After, nil for the first page
 	lead  []any // driver options before the arguments (Dialect.PlanPerQuery)
+	// count, when set, counts the matches instead of "count(*)" over from
+	// and where: a cheaper query with the same answer (the membership
+	// index alone for a partner's or a portal's users).
+	count     string
+	countArgs []any
 }
 
 // afterID decodes a UUID cursor. An empty cursor is the first page.
@@ -48,8 +53,11 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 	where := spec.where
 	args := append(append([]any(nil), spec.lead...), spec.args...)
 	if p.Total {
-		q := "SELECT count(*) FROM " + spec.from + whereClause(where)
-		if err := s.queryRow(ctx, q, args...).Scan(&page.Total); err != nil {
+		q, cargs := "SELECT count(*) FROM "+spec.from+whereClause(where), args
+		if spec.count != "" {
+			q, cargs = spec.count, spec.countArgs
+		}
+		if err := s.queryRow(ctx, q, cargs...).Scan(&page.Total); err != nil {
 			return page, s.wrap(err, spec.what, "")
 		}
 	}

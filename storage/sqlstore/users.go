@@ -152,6 +152,19 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.where = append(spec.where, "u.id IN (SELECT m.user_id FROM portal_members m WHERE m.portal_id = ?)")
 		spec.args = append(spec.args, s.id(f.PortalID))
 	}
+	// A partner's or a portal's users are counted from the membership
+	// index alone, when nothing else filters them: the foreign key
+	// guarantees each member's user, so the join with users adds nothing
+	// but a read per member (a scan of every user on PostgreSQL).
+	switch {
+	case f.Search != "" || f.Status != "":
+	case f.PartnerID != uuid.Nil && f.PortalID == uuid.Nil:
+		spec.count = "SELECT count(*) FROM partner_members pm WHERE pm.partner_id = ?"
+		spec.countArgs = []any{s.id(f.PartnerID)}
+	case f.PortalID != uuid.Nil && f.PartnerID == uuid.Nil:
+		spec.count = "SELECT count(*) FROM portal_members m WHERE m.portal_id = ?"
+		spec.countArgs = []any{s.id(f.PortalID)}
+	}
 	if len(spec.where) > 0 && s.d.PlanPerQuery != nil {
 		spec.lead = []any{s.d.PlanPerQuery}
 	}
