@@ -102,6 +102,7 @@ var Dialect = &sqlstore.Dialect{
 	Contains:    func(col string) string { return "instr(" + col + ", ?) > 0" },
 	ContainsArg: func(s string) string { return s },
 	SearchIndex: searchIndex,
+	Optimize:    "PRAGMA optimize",
 	Classify:    classify,
 	Migrations:  Migrations(),
 	Lock:        lock,
