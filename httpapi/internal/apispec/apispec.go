@@ -190,15 +190,14 @@ func (s *Spec) Do(t testing.TB, req Request) *httptest.ResponseRecorder {
 		t.Fatalf("%s: want a 2xx answer, got %d %s", name, w.Code, w.Body)
 	}
 	body := w.Body.Bytes()
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	opts.WithCustomSchemaErrorFunc(schemaError)
 	err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
 		Status:                 w.Code,
 		Header:                 w.Header(),
 		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options: &openapi3filter.Options{
-			IncludeResponseStatus: true,
-			MultiError:            true,
-		},
+		Options:                opts,
 	})
 	if err != nil {
 		t.Errorf("%s: answer %d does not follow the document: %v\nbody: %s", name, w.Code, err, body)
@@ -242,6 +241,17 @@ func (s *Spec) Covered(t testing.TB) {
 	for _, p := range missing {
 		t.Errorf("route %q was not exercised with a successful request", p)
 	}
+}
+
+// schemaError names the value's place and the broken rule, without
+// kin-openapi's dump of the schema (an enum of 137 time zones is long).
+func schemaError(err *openapi3.SchemaError) string {
+	reason := err.Reason
+	if len(reason) > 120 {
+		reason = reason[:120] + "…"
+	}
+	v, _ := json.Marshal(err.Value)
+	return fmt.Sprintf("/%s: %s (%s: %s)", strings.Join(err.JSONPointer(), "/"), reason, err.SchemaField, v)
 }
 
 // pathParams reads the values of template's parameters from path.
