@@ -29,15 +29,16 @@ type userListItem struct {
 	LoginName string `json:"loginName"`
 }
 
-// userDTO is Solvexia's "User", with the seed's keys in the seed's order;
-// unset fields are null.
+// userDTO is Solvexia's "User", with the seed's keys in the seed's order.
+// The fields the document only ever shows as strings are strings; the
+// others (city … phoneNumberMobile) are null when unset, as documented.
 type userDTO struct {
 	ID                string  `json:"id"`
-	FirstName         *string `json:"firstName"`
-	LastName          *string `json:"lastName"`
-	LoginName         *string `json:"loginName"`
-	Email             *string `json:"email"`
-	AccountStatus     *string `json:"accountStatus"`
+	FirstName         string  `json:"firstName"`
+	LastName          string  `json:"lastName"`
+	LoginName         string  `json:"loginName"`
+	Email             string  `json:"email"`
+	AccountStatus     string  `json:"accountStatus"`
 	City              *string `json:"city"`
 	Country           *string `json:"country"`
 	DateOfBirth       *string `json:"dateOfBirth"`
@@ -81,11 +82,11 @@ func toUser(u users.User) userDTO {
 	}
 	return userDTO{
 		ID:                formatUserID(u.Num),
-		FirstName:         nullable(u.FirstName),
-		LastName:          nullable(u.LastName),
-		LoginName:         nullable(u.LoginName),
-		Email:             nullable(u.Email),
-		AccountStatus:     nullable(statusToWire[u.Status]),
+		FirstName:         u.FirstName,
+		LastName:          u.LastName,
+		LoginName:         u.LoginName,
+		Email:             u.Email,
+		AccountStatus:     statusToWire[u.Status],
 		City:              nullable(u.City),
 		Country:           nullable(u.Country),
 		DateOfBirth:       formatTime(u.DateOfBirth, dateOfBirthLayout),

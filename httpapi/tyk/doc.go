@@ -44,6 +44,10 @@
 //
 // # Choices where the portal's documents are silent
 //
+//   - OpenAPI returns this package's document: the user the seed shows
+//     (GET /users/{user_id}), every field required and none null, and the
+//     other operations as the portal's published document gives them, read
+//     the same way. Every answer validates against it.
 //   - Status codes: 200 for every success (create too); 401 without or
 //     with a bad credential; 403 without the grant; 404 for unknown ids (a
 //     path id that is not a positive integer names nothing, so it is 404
@@ -79,7 +83,11 @@
 //     otherwise the user joins that organisation and its default team.
 //     Admins must be created with OrganisationID 0.
 //   - Organisation and OrganisationID come from the user's primary partner
-//     (the first joined); admins always read 0 and "". Teams lists the
+//     (the first joined); admins always read 0 and "". A consumer in no
+//     organisation (created through another API, or whose organisation was
+//     deleted) reads 0 and "" too, although the document reserves 0 for
+//     admins: userkit has no "Default Organisation" to show instead, and
+//     Role still tells the two apart. Teams lists the
 //     names of the user's teams in that organisation ([] when none).
 //     APITokenCreatedAt is the date the token was last rotated, or the
 //     creation date.

@@ -31,8 +31,19 @@
 // action on the partner before looking up the user, so a caller without
 // access gets 403 and can never tell a member from a stranger.
 //
-// # Choices where the seed is silent
+// # Choices where the document is silent
 //
+//   - OpenAPI returns this package's document: the seed's shapes stated
+//     strictly (every key its examples show is required; null only for
+//     links.prev and links.next, the only nulls it shows), plus what it
+//     leaves out (the create and update answers, user partners, Laravel's
+//     meta.last_page and meta.path). Every answer validates against it.
+//   - The seed shows meta.from and meta.to as integers. On a page past the
+//     end, which has no users, Laravel writes null; this package writes 0
+//     for both, so a client generated from the document decodes it. 0 is
+//     never a position (positions count from 1), and it is falsy, like
+//     null, to PHP, JavaScript and Python clients that test
+//     "if (meta.from)".
 //   - Errors follow Laravel: 401 {"message":"Unauthenticated."}, 403
 //     {"message":"This action is unauthorized."}, 404 {"message":"No query
 //     results for model [User] 7"}, 422 {"message":"The given data was
@@ -51,8 +62,8 @@
 //     fields are ever read.
 //   - List: 20 per page, page from 1 (not a positive integer → 422 on
 //     "page"), search over first name, last name and email. meta holds the
-//     seed's keys in the seed's order, then Laravel's last_page and path;
-//     from/to are null on an empty page. links are absolute URLs: the
+//     seed's keys in the seed's order, then Laravel's last_page and path.
+//     links are absolute URLs: the
 //     scheme from TLS or X-Forwarded-Proto ("http"/"https" only), the host
 //     from the Host header, the path as the client sent it (so they stay
 //     right behind http.StripPrefix), then search (when given) and page

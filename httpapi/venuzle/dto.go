@@ -75,11 +75,13 @@ type listDTO struct {
 }
 
 // metaDTO keeps the seed's keys in the seed's order, then the two further
-// keys of Laravel's standard meta that clients commonly read.
+// keys of Laravel's standard meta that clients commonly read. The document
+// shows from and to as integers, so an empty page has 0 for both (where
+// Laravel has null; see the package documentation).
 type metaDTO struct {
 	CurrentPage int    `json:"current_page"`
-	From        *int   `json:"from"`
-	To          *int   `json:"to"`
+	From        int    `json:"from"`
+	To          int    `json:"to"`
 	PerPage     int    `json:"per_page"`
 	Total       int    `json:"total"`
 	LastPage    int    `json:"last_page"`

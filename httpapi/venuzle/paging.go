@@ -72,9 +72,8 @@ func listBody(r *http.Request, q listQuery, pg userkit.Page[users.User]) listDTO
 	for i, u := range pg.Items {
 		out.Data[i] = toUser(u)
 	}
-	if n := len(pg.Items); n > 0 { // Laravel shows from/to as null on an empty page
-		from, to := (q.Page-1)*perPage+1, (q.Page-1)*perPage+n
-		out.Meta.From, out.Meta.To = &from, &to
+	if n := len(pg.Items); n > 0 { // an empty page has from and to 0
+		out.Meta.From, out.Meta.To = (q.Page-1)*perPage+1, (q.Page-1)*perPage+n
 	}
 	link := func(page int) string {
 		var b strings.Builder

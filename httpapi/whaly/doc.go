@@ -20,6 +20,12 @@
 // "last_logged_at"}: id is the user's UUID (the same user is reachable
 // through every API), last_logged_at the last login in this portal.
 //
+// OpenAPI returns the document this package serves: the seed's four
+// OpenAPI fragments merged, verbatim in their schemas. Every answer of
+// every route validates against it read strictly (every required property
+// present, no null), so a client generated from it by a strict generator
+// decodes every answer.
+//
 // # Authentication and authorization
 //
 // "Authorization: Bearer sk:…" (a service-account key, as documented), a
@@ -42,8 +48,25 @@
 // core.Options.Clock. Buckets of idle keys are forgotten, and at most
 // 10,000 are kept, so the limiter's memory is bounded.
 //
-// # Choices where the seed is silent
+// # Choices where the document is silent
 //
+//   - The document requires last_logged_at, as a string that cannot be
+//     null, but has a user who never logged in into this portal. Such a
+//     member reads "last_logged_at": "". The empty string is the one value
+//     that is valid for the document and cannot be mistaken for a login: a
+//     client generated from the document (which gives the field no
+//     format) decodes it, and a client that treated null as "never" needs
+//     only to treat "" the same. Showing the membership's creation time
+//     instead would also decode, but would report a login that never
+//     happened, so reports of inactive users would miss them.
+//   - The document requires paging.next.after on every page, while Whaly's
+//     paging guide ends a list "when the after parameter is no longer
+//     returned". The last page reads "paging": {"next": {"after": ""}}: a
+//     strict client finds the field it requires, and a client that stops
+//     on a missing or empty cursor stops. A client that stops only when
+//     the field is missing would instead send after="" (the first page)
+//     and start over; no answer serves it and a client generated from the
+//     document at once, and the document wins.
 //   - Errors are {"status_code", "message", "request_id"} (request_id is the
 //     32-hex id also sent as X-Request-Id) with 400 (bad input, with the
 //     fields in the message: "email: must be a valid email address; roles:
@@ -61,9 +84,7 @@
 //   - List: oldest member first. limit defaults to 20 and is capped at 100
 //     (larger values give 100 items; a non-positive or non-integer limit is
 //     400). The cursor is opaque (the last member's ID, base64url); one this
-//     API did not make is 400. On the last page "after" is left out:
-//     {"data": […], "paging": {"next": {}}}, which is how Whaly's paging
-//     docs say a client knows it is done.
+//     API did not make is 400. On the last page "after" is "" (above).
 //   - Create answers 200 (as documented) with the portal user and an ETag.
 //     first_name, last_name, email and roles are required; roles needs at
 //     least one of the portal's roles. A new email creates the user (with the

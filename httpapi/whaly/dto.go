@@ -9,18 +9,20 @@ import (
 
 // userDTO is the seed's PartnerPortalUserDto.
 type userDTO struct {
-	ID           string  `json:"id"`
-	FirstName    string  `json:"first_name"`
-	LastName     string  `json:"last_name"`
-	Email        string  `json:"email"`
-	LastLoggedAt *string `json:"last_logged_at"` // RFC 3339 UTC; null before the first login
+	ID           string `json:"id"`
+	FirstName    string `json:"first_name"`
+	LastName     string `json:"last_name"`
+	Email        string `json:"email"`
+	LastLoggedAt string `json:"last_logged_at"` // RFC 3339 UTC; "" before the first login
 }
 
+// toUser renders a member. The document requires last_logged_at as a
+// string (not nullable), so a member who never logged in reads "" (see
+// the package documentation).
 func toUser(m portals.Member) userDTO {
 	out := userDTO{ID: m.User.ID.String(), FirstName: m.User.FirstName, LastName: m.User.LastName, Email: m.User.Email}
 	if m.LastLoginAt != nil {
-		s := m.LastLoginAt.UTC().Format(time.RFC3339)
-		out.LastLoggedAt = &s
+		out.LastLoggedAt = m.LastLoginAt.UTC().Format(time.RFC3339)
 	}
 	return out
 }
@@ -35,10 +37,11 @@ type pagingDTO struct {
 	Next nextDTO `json:"next"`
 }
 
-// nextDTO holds the cursor of the next page; it is left out on the last
-// page, which is how the Whaly docs say a client knows it is done.
+// nextDTO holds the cursor of the next page. The document requires
+// "after", so the last page has "after": "" (see the package
+// documentation).
 type nextDTO struct {
-	After string `json:"after,omitempty"`
+	After string `json:"after"`
 }
 
 // deleteDTO is the seed's PartnerPortalUserDeleteResultDto (camelCase

@@ -249,7 +249,7 @@ func TestListPaging(t *testing.T) {
 			is.True(!seen[d.ID]) // no repeats
 			seen[d.ID] = true
 		}
-		if b.Paging.Next.After == nil {
+		if b.Paging.Next.After == nil || *b.Paging.Next.After == "" {
 			break
 		}
 		after = *b.Paging.Next.After

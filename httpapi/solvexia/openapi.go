@@ -1,0 +1,16 @@
+package solvexia
+
+import (
+	"bytes"
+	_ "embed"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the API's document as this package serves it: the
+// OpenAPI 3.0 document (JSON) of the Solvexia API's users and permissions, stating the seed document
+// strictly (required fields, types, null only where the document allows
+// it). Every route Register mounts is an operation of it, and every 2xx
+// answer validates against it. The result is a copy.
+func OpenAPI() []byte { return bytes.Clone(openAPI) }
