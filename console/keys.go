@@ -176,6 +176,45 @@ type eventsData struct {
 	Partners []option
 	Actions  []option
 	Scanned  bool // the action filter stopped scanning before a full page
+	// Names are the display names of the users and service accounts the
+	// events name, where the principal may read them.
+	Names map[string]string
+}
+
+// names looks up, as the principal, who the events' users and service
+// accounts are; ids the principal may not read stay ids.
+func (c *Console) names(rq *request, events []permissions.Event) map[string]string {
+	names := map[string]string{}
+	tried := map[string]bool{}
+	user := func(id string) {
+		if tried[id] {
+			return
+		}
+		tried[id] = true
+		if uid, err := uuid.Parse(id); err == nil {
+			if u, err := c.svc.Users.Get(rq.ctx, uid); err == nil {
+				names[id] = u.Email
+			}
+		}
+	}
+	for _, e := range events {
+		if e.TargetKind == "user" {
+			user(e.TargetID)
+		}
+		switch e.Principal.Kind {
+		case permissions.KindUser:
+			user(e.Principal.ID.String())
+		case permissions.KindServiceAccount:
+			id := e.Principal.ID.String()
+			if !tried[id] {
+				tried[id] = true
+				if sa, err := c.svc.Permissions.GetServiceAccount(rq.ctx, e.Principal.ID); err == nil {
+					names[id] = sa.Name
+				}
+			}
+		}
+	}
+	return names
 }
 
 // eventScanPages bounds how many pages the action filter reads for one
@@ -224,5 +263,6 @@ func (c *Console) listEvents(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		d.Scanned = i == eventScanPages-1
 	}
+	d.Names = c.names(rq, d.Events)
 	c.render(w, r, rq, "events", view{Title: "Audit log", Nav: "events", Form: f, Data: d})
 }
