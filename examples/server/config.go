@@ -16,6 +16,7 @@ type config struct {
 	AdminKey string
 	Secret   string
 	Demo     bool
+	Console  bool
 }
 
 // parseConfig reads flags from args with environment fallbacks from getenv.
@@ -31,6 +32,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.Secret, "secret", getenv("USERKIT_SECRET"),
 		"signing secret for user API tokens; generated and kept in the database when unset (env USERKIT_SECRET)")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "USERKIT_DEMO", "") == "1", "load a demo partner, portal and resources (env USERKIT_DEMO=1)")
+	fs.BoolVar(&c.Console, "console", envOr(getenv, "USERKIT_CONSOLE", "1") != "0", "serve the admin console at /console/ (env USERKIT_CONSOLE=0 turns it off)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

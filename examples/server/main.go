@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	mux := http.NewServeMux()
 	httpapi.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
 	mux.HandleFunc("GET /healthz", health(store))
+	if cfg.Console {
+		mountConsole(mux, svc, log)
+	}
 	srv := &http.Server{
 		Handler:           httpapi.WithRequestID(logRequests(log, mux)),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -85,6 +88,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	printBanner(stdout, ln.Addr().String(), cfg, newKey)
+	if cfg.Console {
+		fmt.Fprintf(stdout, "admin console: http://%s%s/ (sign in with the admin key)\n", ln.Addr().String(), consolePrefix)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
