@@ -256,4 +256,3 @@ func testVocabularyRoundTrip(t *testing.T, e env) {
 		is.Equal(len(e.actions(t, u.ID.String())), events) // no event
 	}
 }
-
