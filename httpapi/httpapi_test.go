@@ -348,9 +348,15 @@ func TestOneIdentityAcrossAPIs(t *testing.T) {
 		"users.create portal_member",
 	})
 
-	// Removing the last partner membership deletes the person everywhere.
+	// Venuzle attached the person, it does not manage them (Solvexia's
+	// create did): removing them there only detaches them.
 	code, _ = do("DELETE", fmt.Sprintf("%s/%d", venuzleUsers, num), admin, "")
 	is.Equal(code, 200) // detached in Venuzle
+	code, _ = do("GET", "/api/v1/users/"+sx.ID, admin, "")
+	is.Equal(code, 200) // still in Solvexia
+	// Deleting the user (here through Tyk) removes them everywhere.
+	code, _ = do("DELETE", tykUser, key, "")
+	is.Equal(code, 200) // deleted in Tyk
 	code, _ = do("GET", "/api/v1/users/"+sx.ID, admin, "")
 	is.Equal(code, 404) // gone from Solvexia
 	code, _ = do("GET", whalyUsers+"/"+u.ID.String(), admin, "")

@@ -41,10 +41,12 @@ func Example() {
 	page, _ := ps.ListUsers(ctx, acme.ID, partners.ListUsersParams{Search: "benson"})
 	fmt.Println(len(page.Items), page.Items[0].Email)
 
-	// Leaving the last partner deletes the user.
-	deleted, _ := ps.RemoveUser(ctx, acme.ID, mona.ID)
+	// Globex only has Mona as a member: removing her there detaches her.
+	// Acme manages her (it created her): leaving Acme, in no other partner
+	// or portal, deletes her.
+	deleted, _ := ps.RemoveUser(ctx, globex.ID, mona.ID)
 	fmt.Println(deleted)
-	deleted, _ = ps.RemoveUser(ctx, globex.ID, mona.ID)
+	deleted, _ = ps.RemoveUser(ctx, acme.ID, mona.ID)
 	fmt.Println(deleted)
 	// Output:
 	// Acme All users true

@@ -6,55 +6,74 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
 
 // errRace ends a transaction that found the email's user changed since
-// AddUser looked (deleted, or created by someone else); AddUser starts over.
+// AddUser looked (deleted, or created by someone else); the transaction
+// runs again (txn.Retry).
 var errRace = errors.New("user changed during add; retrying")
 
+// errNeedRecord ends a transaction that found no user with the email
+// although there was one when AddUser looked: the new user's record (and
+// password hash) must be prepared outside the transaction first.
+var errNeedRecord = errors.New("user deleted during add; preparing a new one")
+
 // AddUser attaches a user to the partner, creating it when the email is
-// new: created reports which happened. A user who exists and is not yet a
-// member is attached as they are (first and last name in p are ignored);
-// one who is already a member is Conflict. New members join the partner's
-// default team. Everything happens in one transaction. It needs
-// users.create on the partner.
+// new: created reports which happened. It needs users.create on the
+// partner. Everything happens in one transaction; new members join the
+// partner's default team.
+//
+// A new user is managed by the partner (users.User.ManagedBy): the
+// partner controls their identity and credentials. An existing user who
+// is not yet a member is attached as they are (names and password in p
+// are ignored) and stays managed by whoever managed them: the attach
+// gives the partner the membership, never control of the user, and it is
+// recorded in the audit log under the user's other partners too, so they
+// see who else has their user. One who is already a member is Conflict.
 func (s *Service) AddUser(ctx context.Context, partnerID uuid.UUID, p users.CreateParams) (u users.User, created bool, err error) {
 	if err := s.authz.Require(ctx, permissions.UsersCreate, permissions.PartnerScope(partnerID)); err != nil {
 		return users.User{}, false, err
 	}
 	norm := users.NormalizeEmail(p.Email)
 	var prepared *storage.UserRecord
-	for attempt := 0; ; attempt++ {
+	prepare := func() error {
 		// Hashing a password is slow, so it happens outside the
 		// transaction and only when the email looks new.
-		if prepared == nil {
-			_, err := s.store.GetUserByEmail(ctx, norm)
-			switch {
-			case errors.Is(err, userkit.ErrNotFound):
-				rec, err := s.users.Prepare(ctx, p)
-				if err != nil {
-					return users.User{}, false, err
-				}
-				prepared = &rec
-			case err != nil:
-				return users.User{}, false, err
-			}
-		}
-		err = s.store.InTx(ctx, func(tx storage.Store) error {
-			u, created, err = s.attach(ctx, tx, partnerID, norm, prepared)
+		rec, err := s.users.Prepare(ctx, p)
+		if err != nil {
 			return err
-		})
-		if (errors.Is(err, errRace) || users.IsLoginNameConflict(err)) && attempt < maxRetries {
-			continue
 		}
-		if errors.Is(err, errRace) {
-			err = userkit.Errorf(userkit.Conflict, "the user changed repeatedly while being added; try again")
-		}
-		return u, created, err
+		rec.ManagedKind, rec.ManagedID = storage.ScopePartner, partnerID
+		prepared = &rec
+		return nil
 	}
+	if _, err := s.store.GetUserByEmail(ctx, norm); errors.Is(err, userkit.ErrNotFound) {
+		if err := prepare(); err != nil {
+			return users.User{}, false, err
+		}
+	} else if err != nil {
+		return users.User{}, false, err
+	}
+	again := func(err error) bool { return errors.Is(err, errRace) || users.IsLoginNameConflict(err) }
+	run := func(tx storage.Store) error {
+		u, created, err = s.attach(ctx, tx, partnerID, norm, prepared)
+		return err
+	}
+	err = txn.Retry(ctx, s.store, again, run)
+	if errors.Is(err, errNeedRecord) {
+		if err := prepare(); err != nil {
+			return users.User{}, false, err
+		}
+		err = txn.Retry(ctx, s.store, again, run)
+	}
+	if errors.Is(err, errRace) || errors.Is(err, errNeedRecord) {
+		err = userkit.Errorf(userkit.Conflict, "the user changed repeatedly while being added; try again")
+	}
+	return u, created, err
 }
 
 // attach is AddUser's transaction.
@@ -68,6 +87,7 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 	}
 	var u users.User
 	created := false
+	var others []storage.PartnerRecord // the user's partners before the attach
 	rec, err := tx.GetUserByEmail(ctx, norm)
 	switch {
 	case err == nil:
@@ -87,10 +107,13 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 			return users.User{}, false, &userkit.Error{Kind: userkit.Conflict,
 				Message: "the user is already a member of this partner", Fields: map[string]userkit.Problem{"Email": {Rule: userkit.RuleMember}}}
 		}
+		if others, err = tx.PartnersOfUser(ctx, rec.ID); err != nil {
+			return users.User{}, false, err
+		}
 		u = users.FromRecord(rec)
 	case errors.Is(err, userkit.ErrNotFound):
 		if prepared == nil {
-			return users.User{}, false, errRace
+			return users.User{}, false, errNeedRecord
 		}
 		r := *prepared // Insert fills in the login name; keep prepared reusable
 		if u, err = s.users.Insert(ctx, tx, &r); err != nil {
@@ -119,20 +142,33 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 	if err := s.audit(ctx, tx, actionAddUser, "user", u.ID.String(), partnerID); err != nil {
 		return users.User{}, false, err
 	}
+	for _, o := range others {
+		// The user's other partners see that someone attached their user
+		// (not who: the event names only the user).
+		if err := s.audit(ctx, tx, actionAttached, "user", u.ID.String(), o.ID); err != nil {
+			return users.User{}, false, err
+		}
+	}
 	return u, created, nil
 }
 
-// RemoveUser detaches the user from the partner and its teams. When that
-// was the user's last partner the user is deleted too (userDeleted), in the
-// same transaction. A user who is not a member is NotFound. It needs
-// users.delete on the partner.
+// RemoveUser detaches the user from the partner and its teams, in one
+// transaction. It needs users.delete on the partner; a user who is not a
+// member is NotFound. Membership is not ownership, so what else happens
+// depends on who manages the user:
+//
+//   - a partner that does not manage the user only detaches them;
+//   - detaching from the managing partner makes the user managed by
+//     everything when they remain in another partner or portal, and
+//     deletes them (userDeleted) when they were in no other partner or
+//     portal.
 func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (userDeleted bool, err error) {
 	if err := s.authz.Require(ctx, permissions.UsersDelete, permissions.PartnerScope(partnerID)); err != nil {
 		return false, err
 	}
 	err = s.store.InTx(ctx, func(tx storage.Store) error {
 		userDeleted = false
-		// Lock the user before counting their partners, so that a
+		// Lock the user before counting their memberships, so that a
 		// concurrent attach either commits first (and is counted) or waits
 		// and finds the user gone.
 		if err := tx.LockUser(ctx, userID); err != nil {
@@ -147,9 +183,30 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 		if err := s.audit(ctx, tx, actionRemoveUser, "user", userID.String(), partnerID); err != nil {
 			return err
 		}
-		left, err := tx.PartnersOfUser(ctx, userID)
-		if err != nil || len(left) > 0 {
+		rec, err := tx.GetUser(ctx, userID)
+		if err != nil {
 			return err
+		}
+		if rec.ManagedKind != storage.ScopePartner || rec.ManagedID != partnerID {
+			return nil // a member, not managed here: only detached
+		}
+		left, err := tx.PartnersOfUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		portals, err := tx.PortalsOfUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 || len(portals) > 0 {
+			// Still elsewhere: no partner manages the user any more.
+			prev, now := rec.Version, s.clock.Now()
+			rec.ManagedKind, rec.ManagedID = storage.ScopeAll, uuid.Nil
+			rec.Version, rec.UpdatedAt = prev+1, now
+			if err := tx.UpdateUser(ctx, rec, prev); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, permissions.UsersUpdate, "user", userID.String(), partnerID)
 		}
 		if err := tx.DeleteUser(ctx, userID); err != nil {
 			return err

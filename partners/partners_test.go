@@ -238,29 +238,53 @@ func TestRemoveUserDeletesAfterLastPartner(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t)
 	a, b := e.partner(t, "A"), e.partner(t, "B")
-	u := e.addUser(t, a.ID, "mona@example.com", "Mona", "Benson")
-	e.addUser(t, b.ID, "mona@example.com", "Mona", "Benson")
+	u := e.addUser(t, a.ID, "mona@example.com", "Mona", "Benson") // created by A: A manages her
+	e.addUser(t, b.ID, "mona@example.com", "Mona", "Benson")      // attached by B
 
-	deleted, err := e.ps.RemoveUser(e.sys, a.ID, u.ID)
-	is.NoErr(err)     // remove from A
-	is.True(!deleted) // still in B
-	_, err = e.ps.GetUser(e.sys, a.ID, u.ID)
-	is.True(errors.Is(err, userkit.ErrNotFound)) // no longer in A
+	deleted, err := e.ps.RemoveUser(e.sys, b.ID, u.ID)
+	is.NoErr(err)     // remove from B
+	is.True(!deleted) // B does not manage her: only detached
 	_, err = e.ps.GetUser(e.sys, b.ID, u.ID)
-	is.NoErr(err) // still in B
+	is.True(errors.Is(err, userkit.ErrNotFound)) // no longer in B
+	_, err = e.ps.GetUser(e.sys, a.ID, u.ID)
+	is.NoErr(err) // still in A
 
-	_, err = e.ps.RemoveUser(e.sys, a.ID, u.ID)
+	_, err = e.ps.RemoveUser(e.sys, b.ID, u.ID)
 	is.True(errors.Is(err, userkit.ErrNotFound)) // not a member any more
 
-	deleted, err = e.ps.RemoveUser(e.sys, b.ID, u.ID)
-	is.NoErr(err)    // remove from B
-	is.True(deleted) // last partner: user deleted
+	deleted, err = e.ps.RemoveUser(e.sys, a.ID, u.ID)
+	is.NoErr(err)    // remove from A
+	is.True(deleted) // the managing partner, and in nothing else: user deleted
 	_, err = e.store.GetUser(context.Background(), u.ID)
 	is.True(errors.Is(err, userkit.ErrNotFound)) // gone from the store
 
 	events, err := e.store.ListEvents(context.Background(), storage.EventFilter{TargetID: u.ID.String()}, userkit.PageRequest{Limit: 2})
 	is.NoErr(err)                                                                                                        // events
 	is.Equal([]string{events.Items[0].Action, events.Items[1].Action}, []string{"users.delete", "partners.remove_user"}) // both audited
+}
+
+// TestRemoveManagingPartnerKeepsSharedUser: leaving the managing partner
+// while still in another one hands the user to everything ("*"), and the
+// other partner's removal then only detaches.
+func TestRemoveManagingPartnerKeepsSharedUser(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newEnv(t)
+	a, b := e.partner(t, "A"), e.partner(t, "B")
+	u := e.addUser(t, a.ID, "mona@example.com", "Mona", "Benson")
+	is.Equal(u.ManagedBy, permissions.PartnerScope(a.ID)) // created by A: managed by A
+	e.addUser(t, b.ID, "mona@example.com", "Mona", "Benson")
+
+	deleted, err := e.ps.RemoveUser(e.sys, a.ID, u.ID)
+	is.NoErr(err)     // remove from the managing partner
+	is.True(!deleted) // still in B: kept
+	rec, err := e.store.GetUser(context.Background(), u.ID)
+	is.NoErr(err)
+	is.Equal(rec.ManagedKind, storage.ScopeAll) // now managed by everything, not by B
+
+	deleted, err = e.ps.RemoveUser(e.sys, b.ID, u.ID)
+	is.NoErr(err)     // remove from B
+	is.True(!deleted) // B never managed her: never deleted
 }
 
 func TestListUsersAndIsolation(t *testing.T) {

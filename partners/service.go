@@ -2,7 +2,6 @@ package partners
 
 import (
 	"context"
-	"errors"
 	"github.com/userkit/userkit/internal/txn"
 	"strings"
 	"time"
@@ -38,12 +37,10 @@ const (
 	actionRemoveUser    permissions.Action = "partners.remove_user"
 	actionAddTeamMember permissions.Action = "partners.add_team_member"
 	actionRemoveTeamMbr permissions.Action = "partners.remove_team_member"
+	// actionAttached is recorded under each of a user's partners when
+	// another partner attaches the user.
+	actionAttached permissions.Action = "partners.user_attached_elsewhere"
 )
-
-// maxRetries bounds how often a transaction is run again after losing a
-// race (a taken login name, a concurrent create of the same email, a
-// concurrent update).
-const maxRetries = 20
 
 // New returns a Service over store that checks permissions with authz. us
 // creates the users that AddUser brings in, so they get the same
@@ -61,16 +58,9 @@ func (s *Service) audit(ctx context.Context, tx storage.Store, action permission
 	return permissions.Audit(ctx, tx, s.clock.Now(), action, kind, id, partnerID)
 }
 
-// notFoundOr turns a lookup miss into NotFound only for principals who may
-// perform action on everything; others get Forbidden (or Unauthenticated)
-// and so learn nothing about what exists.
+// notFoundOr conceals a lookup miss (permissions.Service.Conceal).
 func (s *Service) notFoundOr(ctx context.Context, action permissions.Action, err error) error {
-	if errors.Is(err, userkit.ErrNotFound) {
-		if aerr := s.authz.Require(ctx, action, permissions.All); aerr != nil {
-			return aerr
-		}
-	}
-	return err
+	return s.authz.Conceal(ctx, action, err)
 }
 
 // Create makes a partner and its default team "<name> All users". It needs
@@ -146,7 +136,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Par
 		p.Name = &name
 	}
 	var out storage.PartnerRecord
-	err := txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
 		rec, err := tx.GetPartner(ctx, id)
 		if err != nil {
 			return err
@@ -227,9 +217,11 @@ func (s *Service) List(ctx context.Context, p userkit.PageRequest) (userkit.Page
 	return userkit.MapPage(page, partnerFrom), nil
 }
 
-// PartnersOf lists the partners of a user in the order joined; the first
-// is the user's primary partner. It needs users.read on a scope covering
-// the user.
+// PartnersOf lists the partners of a user that the caller may see, in
+// the order joined; the first is the user's primary partner. It needs
+// users.read on a scope covering the user. A partner's key sees only its
+// own partner among the user's partners, never the others (see
+// permissions.Service.VisiblePartner).
 func (s *Service) PartnersOf(ctx context.Context, userID uuid.UUID) ([]Partner, error) {
 	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, userID); err != nil {
 		return nil, err
@@ -238,9 +230,15 @@ func (s *Service) PartnersOf(ctx context.Context, userID uuid.UUID) ([]Partner, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Partner, len(recs))
-	for i, r := range recs {
-		out[i] = partnerFrom(r)
+	out := make([]Partner, 0, len(recs))
+	for _, r := range recs {
+		ok, err := s.authz.VisiblePartner(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, partnerFrom(r))
+		}
 	}
 	return out, nil
 }

@@ -92,7 +92,7 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 		return Team{}, userkit.FieldError("Name", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team is named after its partner; rename the partner"})
 	}
 	var out storage.TeamRecord
-	err = txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
+	err = txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
 		rec, err := tx.GetTeam(ctx, id)
 		if err != nil {
 			return err
@@ -230,8 +230,9 @@ func (s *Service) TeamMembers(ctx context.Context, teamID uuid.UUID) ([]users.Us
 	return out, nil
 }
 
-// TeamsOf lists the user's teams across partners. It needs users.read on a
-// scope covering the user.
+// TeamsOf lists the user's teams in the partners the caller may see
+// (permissions.Service.VisiblePartner), by team ID. It needs users.read on
+// a scope covering the user.
 func (s *Service) TeamsOf(ctx context.Context, userID uuid.UUID) ([]Team, error) {
 	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, userID); err != nil {
 		return nil, err
@@ -240,5 +241,20 @@ func (s *Service) TeamsOf(ctx context.Context, userID uuid.UUID) ([]Team, error)
 	if err != nil {
 		return nil, err
 	}
-	return teamsFrom(recs), nil
+	seen := map[uuid.UUID]bool{}
+	out := make([]Team, 0, len(recs))
+	for _, r := range recs {
+		ok, known := seen[r.PartnerID]
+		if !known {
+			var err error
+			if ok, err = s.authz.VisiblePartner(ctx, r.PartnerID); err != nil {
+				return nil, err
+			}
+			seen[r.PartnerID] = ok
+		}
+		if ok {
+			out = append(out, teamFrom(r))
+		}
+	}
+	return out, nil
 }

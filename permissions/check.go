@@ -202,14 +202,20 @@ func (s *Service) RequireForUser(ctx context.Context, action Action, userID uuid
 // changes a user must not make to their own account (status, role, an
 // administrative password reset).
 //
-// Reading needs action on any scope the user belongs to. A change (any
-// action but users.read) acts on the one identity every partner shares and
-// can hand the caller the user's credentials, so it needs more: action on
-// every partner and portal the user belongs to (on everything when none),
-// every grant the user holds, and permissions.update on everything when the
-// user holds resource roles. A partner's key therefore cannot reset the
-// password of, mint a token for or delete a user who is also another
-// partner's, or who holds more than the key (ASVS 8.4.1, no escalation).
+// Membership is not ownership. Reading (users.read) needs the action on
+// any partner or portal the user belongs to, or on the user's managing
+// scope. Any other action controls the one identity every partner shares
+// (email, password, status, role, profile, tokens, deletion), so it needs
+// the action on the user's managing scope (the partner or portal that
+// created the user, or everything: see storage.UserRecord.ManagedKind; a
+// managing partner or portal that no longer exists counts as everything),
+// and no escalation: every grant the user holds, and permissions.update on
+// everything when the user holds resource roles. A partner that merely
+// has the user as a member (say, after attaching them by email) therefore
+// cannot reset their password, mint a token for them or delete them, and a
+// key cannot take over a user who holds more than the key (ASVS 8.4.1).
+// A user that does not exist needs the action on everything, so that
+// others learn nothing from the answer.
 func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.UUID) error {
 	p, ok := PrincipalFrom(ctx)
 	if !ok {
@@ -223,30 +229,25 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 		return err
 	}
 	if action == UsersRead {
-		return gs.coversUser(ctx, action, userID)
-	}
-	var scopes []Scope
-	partners, err := s.store.PartnersOfUser(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, pr := range partners {
-		scopes = append(scopes, PartnerScope(pr.ID))
-	}
-	portals, err := s.store.PortalsOfUser(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, m := range portals {
-		scopes = append(scopes, PortalScope(m.PortalID))
-	}
-	if len(scopes) == 0 {
-		scopes = []Scope{All}
-	}
-	for _, sc := range scopes {
-		if err := gs.require(ctx, action, sc); err != nil {
+		err := gs.coversUser(ctx, action, userID)
+		if !errors.Is(err, errDenied) {
 			return err
 		}
+		managing, merr := s.managingScope(ctx, s.store, userID)
+		if merr != nil {
+			return merr
+		}
+		if managing == All {
+			return err // coversUser already looked at grants on everything
+		}
+		return gs.require(ctx, action, managing)
+	}
+	managing, err := s.managingScope(ctx, s.store, userID)
+	if err != nil {
+		return err
+	}
+	if err := gs.require(ctx, action, managing); err != nil {
+		return err
 	}
 	grants, err := s.store.GrantsOf(ctx, userID)
 	if err != nil {
@@ -265,6 +266,106 @@ func (s *Service) RequireOnUser(ctx context.Context, action Action, userID uuid.
 		return gs.require(ctx, PermissionsUpdate, All)
 	}
 	return nil
+}
+
+// ManagingScope returns the scope that manages the user: the partner or
+// portal recorded at creation when it still exists, everything otherwise
+// (and for a user that does not exist). It checks no permission.
+func ManagingScope(ctx context.Context, st storage.Store, userID uuid.UUID) (Scope, error) {
+	rec, err := st.GetUser(ctx, userID)
+	if errors.Is(err, userkit.ErrNotFound) {
+		return All, nil
+	}
+	if err != nil {
+		return Scope{}, err
+	}
+	return managingOf(ctx, st, rec)
+}
+
+func (s *Service) managingScope(ctx context.Context, st storage.Store, userID uuid.UUID) (Scope, error) {
+	return ManagingScope(ctx, st, userID)
+}
+
+// managingOf is the managing scope of a stored user: a partner or portal
+// that was deleted since counts as everything.
+func managingOf(ctx context.Context, st storage.Store, rec storage.UserRecord) (Scope, error) {
+	var err error
+	switch rec.ManagedKind {
+	case storage.ScopePartner:
+		_, err = st.GetPartner(ctx, rec.ManagedID)
+	case storage.ScopePortal:
+		_, err = st.GetPortal(ctx, rec.ManagedID)
+	default:
+		return All, nil
+	}
+	switch {
+	case errors.Is(err, userkit.ErrNotFound):
+		return All, nil
+	case err != nil:
+		return Scope{}, err
+	}
+	return Scope{Kind: rec.ManagedKind, ID: rec.ManagedID}, nil
+}
+
+// Conceal is the one rule for lookups by a key other than an ID (a
+// number, an email, a path): a miss (NotFound) is told only to callers
+// holding action on everything, who could list what exists anyway; anyone
+// else gets the answer of a refused check (Forbidden, or Unauthenticated
+// without a principal), so they learn nothing about what exists. Any other
+// err is returned as it is.
+func (s *Service) Conceal(ctx context.Context, action Action, err error) error {
+	if !errors.Is(err, userkit.ErrNotFound) {
+		return err
+	}
+	if aerr := s.Require(ctx, action, All); aerr != nil {
+		return aerr
+	}
+	return err
+}
+
+// HoldsAll reports whether the principal holds the grant "*" (every
+// action) on everything: what the Tyk portal calls an administrator.
+func (s *Service) HoldsAll(ctx context.Context, principalID uuid.UUID) (bool, error) {
+	grants, err := s.store.GrantsOf(ctx, principalID)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range grants {
+		if g.Action == "*" && g.ScopeKind == storage.ScopeAll {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// VisiblePartner reports whether the principal in ctx may see that a user
+// belongs to the partner: users.read (or, for a user principal,
+// membership) covering the partner. Lists of a user's memberships keep
+// only these, so a partner never learns the user's other partners.
+func (s *Service) VisiblePartner(ctx context.Context, partnerID uuid.UUID) (bool, error) {
+	return s.visible(ctx, PartnerScope(partnerID))
+}
+
+// VisiblePortal is VisiblePartner for a portal membership.
+func (s *Service) VisiblePortal(ctx context.Context, portalID uuid.UUID) (bool, error) {
+	return s.visible(ctx, PortalScope(portalID))
+}
+
+func (s *Service) visible(ctx context.Context, sc Scope) (bool, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return false, errNoPrincipal
+	}
+	if p.Kind == KindSystem {
+		return true, nil
+	}
+	if p.Kind == KindUser && sc.Kind == storage.ScopePartner {
+		member, err := s.store.IsPartnerMember(ctx, sc.ID, p.ID)
+		if err != nil || member {
+			return member, err
+		}
+	}
+	return s.Allowed(ctx, p, UsersRead, sc)
 }
 
 // HasPartnerAccess reports whether the principal in ctx has access to the

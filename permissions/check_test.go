@@ -20,6 +20,21 @@ func (f *fixture) partnerMember(partnerID, userID uuid.UUID) {
 	}
 }
 
+// manage records sc as the user's managing scope, as if sc had created
+// the user.
+func (f *fixture) manage(userID uuid.UUID, sc permissions.Scope) {
+	f.t.Helper()
+	ctx := context.Background()
+	rec, err := f.store.GetUser(ctx, userID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	rec.ManagedKind, rec.ManagedID = sc.Kind, sc.ID
+	if err := f.store.UpdateUser(ctx, rec, rec.Version); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func (f *fixture) portalMember(portalID, userID uuid.UUID) {
 	f.t.Helper()
 	now := f.clock.now()
@@ -94,6 +109,7 @@ func TestRequireOnUserChecksEachGrantsAction(t *testing.T) {
 	admin, target := f.user("admin"), f.user("target")
 	f.grant(admin, "users.*", permissions.PartnerScope(a))
 	f.partnerMember(a, target)
+	f.manage(target, permissions.PartnerScope(a))
 	is.NoErr(f.authz.RequireOnUser(as(admin), permissions.UsersUpdate, target)) // A's plain user
 
 	f.grant(target, "partners.update", permissions.PartnerScope(a))

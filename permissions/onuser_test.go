@@ -12,10 +12,11 @@ import (
 )
 
 // TestRequireOnUserNoEscalation: reading a user needs the action on any of
-// their scopes, but changing one needs it on every partner they belong to,
-// every grant they hold, and permissions.update on everything when they
-// hold resource roles, so no partner's admin can take over a user who is
-// also another partner's or who holds more than the admin.
+// their scopes, but changing one needs it on the user's managing scope
+// (membership is not ownership), every grant they hold, and
+// permissions.update on everything when they hold resource roles, so no
+// partner's admin can take over a user it does not manage or who holds
+// more than the admin.
 func TestRequireOnUserNoEscalation(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
@@ -28,25 +29,40 @@ func TestRequireOnUserNoEscalation(t *testing.T) {
 	member := func(partner, user uuid.UUID) {
 		is.NoErr(f.store.AddPartnerMember(bg, storage.PartnerMemberRecord{PartnerID: partner, UserID: user, CreatedAt: f.clock.now()}))
 	}
+	own := func(partner, user uuid.UUID) {
+		member(partner, user)
+		f.manage(user, permissions.PartnerScope(partner))
+	}
 
 	plain := f.user("plain")
-	member(a, plain)
+	own(a, plain)
 	is.NoErr(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, plain)) // A's own user
 
-	shared := f.user("shared")
-	member(a, shared)
+	attached := f.user("attached") // managed by everything, then attached by A
+	member(a, attached)
+	is.NoErr(f.authz.RequireOnUser(ctx, permissions.UsersRead, attached))                            // readable as A's member
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, attached)), userkit.Forbidden) // but not A's to change
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersDelete, attached)), userkit.Forbidden) // nor to delete
+
+	bs := f.user("bs") // B's user, attached by A
+	own(b, bs)
+	member(a, bs)
+	is.NoErr(f.authz.RequireOnUser(ctx, permissions.UsersRead, bs))                            // readable through A
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, bs)), userkit.Forbidden) // but B manages them
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersDelete, bs)), userkit.Forbidden) // so not deletable by A
+
+	shared := f.user("shared") // A's user, attached by B: still A's
+	own(a, shared)
 	member(b, shared)
-	is.NoErr(f.authz.RequireOnUser(ctx, permissions.UsersRead, shared))                            // readable through A
-	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, shared)), userkit.Forbidden) // but B's user too
-	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersDelete, shared)), userkit.Forbidden) // so not deletable by A
+	is.NoErr(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, shared)) // the managing partner keeps control
 
 	root := f.user("root")
-	member(a, root)
+	own(a, root)
 	f.grant(root, "*", permissions.All)
 	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, root)), userkit.Forbidden) // holds more than A's admin
 
 	owner := f.user("owner")
-	member(a, owner)
+	own(a, owner)
 	_, err := f.authz.CreateResource(f.sys, permissions.ResourceParams{ID: "p-1", Name: "Payroll"})
 	is.NoErr(err)
 	_, err = f.authz.SetRole(f.sys, owner, "p-1", permissions.RoleOwner)
@@ -54,6 +70,12 @@ func TestRequireOnUserNoEscalation(t *testing.T) {
 	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, owner)), userkit.Forbidden) // holds a resource role A cannot give
 
 	loner := f.user("loner")
-	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, loner)), userkit.Forbidden) // in no partner: needs everything
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, loner)), userkit.Forbidden) // managed by everything
 	is.NoErr(f.authz.RequireOnUser(f.sys, permissions.UsersDelete, root))                         // System may do anything
+
+	gone := f.user("gone") // managed by a partner deleted since: everything manages them
+	own(b, gone)
+	is.NoErr(f.store.DeletePartner(bg, b))
+	member(a, gone)
+	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, gone)), userkit.Forbidden) // a deleted manager hands control to nobody but "*"
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
@@ -146,6 +147,10 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 	return roles, locale, values, nil
 }
 
+// actionAttached is recorded under each of a user's partners when a
+// portal attaches the user.
+const actionAttached permissions.Action = "partners.user_attached_elsewhere"
+
 var errAlreadyMember = userkit.Errorf(userkit.Conflict, "the user is already a member of this portal")
 
 // errUserChanged ends AddUser when the user or a role it reads is deleted
@@ -187,32 +192,23 @@ func (s *Service) AddUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 		if err != nil {
 			return Member{}, err
 		}
+		rec.ManagedKind, rec.ManagedID = storage.ScopePortal, portalID
 		prepared = &rec
 	case err != nil:
 		return Member{}, err
 	}
-
-	var out Member
-	for attempt := 0; ; attempt++ {
-		out, err = s.addUser(ctx, portalID, p, prepared)
-		if err != nil && users.IsLoginNameConflict(err) && attempt < loginNameRetries {
-			continue // a concurrent create took the generated login name; pick again
-		}
-		return out, err
-	}
+	return s.addUser(ctx, portalID, p, prepared)
 }
 
-// loginNameRetries bounds how often AddUser retries when concurrent
-// creates keep taking the login name it picked.
-const loginNameRetries = 20
-
-// addUser is AddUser's transaction. prepared is the new user's record when
-// the email was unknown before the transaction.
+// addUser is AddUser's transaction, run again (txn.Retry) when a
+// concurrent create took the generated login name. prepared is the new
+// user's record when the email was unknown before the transaction.
 func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserParams, prepared *storage.UserRecord) (Member, error) {
 	var out Member
-	err := s.store.InTx(ctx, func(tx storage.Store) error {
+	err := txn.Retry(ctx, s.store, users.IsLoginNameConflict, func(tx storage.Store) error {
 		// Read everything again inside the transaction: roles, attributes or
 		// the user may have changed since the checks above.
+		attached := false
 		portal, err := tx.GetPortal(ctx, portalID)
 		if err != nil {
 			return err
@@ -236,11 +232,20 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 		case err != nil:
 			return err
 		default:
+			// An existing user is attached as they are: the portal gets the
+			// membership, not control of the user (users.User.ManagedBy).
+			if err := tx.LockUser(ctx, user.ID); err != nil {
+				if errors.Is(err, userkit.ErrNotFound) {
+					return errUserChanged
+				}
+				return err
+			}
 			if _, err := tx.GetPortalMember(ctx, portalID, user.ID); err == nil {
 				return errAlreadyMember
 			} else if !errors.Is(err, userkit.ErrNotFound) {
 				return err
 			}
+			attached = true
 		}
 		now := s.clock.Now()
 		m := storage.PortalMemberRecord{
@@ -259,7 +264,26 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 			return err
 		}
 		out = toMember(m, user)
-		return permissions.Audit(ctx, tx, now, permissions.UsersCreate, "portal_member", memberTarget(portalID, user.ID), portal.PartnerID)
+		if err := permissions.Audit(ctx, tx, now, permissions.UsersCreate, "portal_member", memberTarget(portalID, user.ID), portal.PartnerID); err != nil {
+			return err
+		}
+		if !attached {
+			return nil
+		}
+		// The user's partners see that someone attached their user.
+		others, err := tx.PartnersOfUser(ctx, user.ID)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == portal.PartnerID {
+				continue
+			}
+			if err := permissions.Audit(ctx, tx, now, actionAttached, "user", user.ID.String(), o.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Member{}, err
@@ -285,8 +309,10 @@ func (s *Service) GetUser(ctx context.Context, portalID, userID uuid.UUID) (Memb
 }
 
 // RemoveUser takes a user out of a portal and reports whether it was a
-// member; not being one is not an error. The user itself stays. It needs
-// users.delete on the portal; a missing portal is NotFound.
+// member; not being one is not an error. The user itself stays; a user
+// managed by this portal becomes managed by everything (the portal no
+// longer controls them). It needs users.delete on the portal; a missing
+// portal is NotFound.
 func (s *Service) RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (bool, error) {
 	if err := s.authz.Require(ctx, permissions.UsersDelete, permissions.PortalScope(portalID)); err != nil {
 		return false, err
@@ -306,7 +332,24 @@ func (s *Service) RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (b
 			return err
 		}
 		removed = true
-		return permissions.Audit(ctx, tx, s.clock.Now(), permissions.UsersDelete, "portal_member", memberTarget(portalID, userID), portal.PartnerID)
+		now := s.clock.Now()
+		if err := permissions.Audit(ctx, tx, now, permissions.UsersDelete, "portal_member", memberTarget(portalID, userID), portal.PartnerID); err != nil {
+			return err
+		}
+		rec, err := tx.GetUser(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if rec.ManagedKind != storage.ScopePortal || rec.ManagedID != portalID {
+			return nil
+		}
+		prev := rec.Version
+		rec.ManagedKind, rec.ManagedID = storage.ScopeAll, uuid.Nil
+		rec.Version, rec.UpdatedAt = prev+1, now
+		if err := tx.UpdateUser(ctx, rec, prev); err != nil {
+			return err
+		}
+		return permissions.Audit(ctx, tx, now, permissions.UsersUpdate, "user", userID.String(), portal.PartnerID)
 	})
 	if err != nil {
 		return false, err

@@ -247,6 +247,7 @@ func TestPortalAuditEvents(t *testing.T) {
 		got = append(got, e.Action+" "+e.TargetKind)
 	}
 	is.Equal(got, []string{ // every portal mutation, under the portal's partner, newest first
+		"users.update user", // the portal managed the user: now everything does
 		"users.delete portal_member",
 		"users.create portal_member",
 		"portals.update portal_role",
@@ -254,5 +255,5 @@ func TestPortalAuditEvents(t *testing.T) {
 	})
 	all, err := f.authz.ListEvents(f.sys, storage.EventFilter{}, userkit.PageRequest{})
 	is.NoErr(err)
-	is.Equal(len(all.Items), 5) // plus the user's creation, which belongs to no partner
+	is.Equal(len(all.Items), 6) // plus the user's creation and the hand-over to everything, under no partner
 }

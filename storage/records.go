@@ -40,6 +40,15 @@ type UserRecord struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	Version           int64 // 1 on create, +1 on every update
+	// ManagedKind and ManagedID are the user's managing scope, encoded as
+	// a grant's scope: ScopeAll ("*", ManagedID uuid.Nil), ScopePartner or
+	// ScopePortal with that partner's or portal's ID. The managing scope
+	// controls the user's identity and credentials; membership of other
+	// scopes does not. Stores keep "" as ScopeAll, and keep the value when
+	// the partner or portal is deleted (the services treat a managing
+	// scope that no longer exists as everything).
+	ManagedKind string
+	ManagedID   uuid.UUID
 }
 
 // UserFilter narrows ListUsers. Zero values mean "no filter".

@@ -95,6 +95,11 @@ func (e env) partnerWith(t *testing.T, members ...uuid.UUID) uuid.UUID {
 	is.NoErr(e.store.CreatePartner(ctx, &storage.PartnerRecord{ID: id, Name: "p-" + id.String()[:8], CreatedAt: fixedNow, UpdatedAt: fixedNow, Version: 1})) // partner stored
 	for _, m := range members {
 		is.NoErr(e.store.AddPartnerMember(ctx, storage.PartnerMemberRecord{PartnerID: id, UserID: m, CreatedAt: fixedNow})) // member stored
+		// As if the partner had created the user: it manages them.
+		rec, err := e.store.GetUser(ctx, m)
+		is.NoErr(err)
+		rec.ManagedKind, rec.ManagedID = storage.ScopePartner, id
+		is.NoErr(e.store.UpdateUser(ctx, rec, rec.Version)) // managed by the partner
 	}
 	return id
 }

@@ -3,6 +3,7 @@ package users_test
 import (
 	"context"
 	"errors"
+	"github.com/google/uuid"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,18 +133,28 @@ func TestLongLoginNamesAreCut(t *testing.T) {
 type racyStore struct {
 	*memory.Store
 	lostUpdates, takenNames *atomic.Int32
+	unlockedUpdates         *atomic.Int32 // user updates without the user's row lock
 }
 
 func (s racyStore) InTx(ctx context.Context, fn func(storage.Store) error) error {
-	return s.Store.InTx(ctx, func(tx storage.Store) error { return fn(racyTx{Store: tx, s: s}) })
+	return s.Store.InTx(ctx, func(tx storage.Store) error { return fn(racyTx{Store: tx, s: s, locked: new(uuid.UUID)}) })
 }
 
 type racyTx struct {
 	storage.Store
-	s racyStore
+	s      racyStore
+	locked *uuid.UUID
+}
+
+func (t racyTx) LockUser(ctx context.Context, id uuid.UUID) error {
+	*t.locked = id
+	return t.Store.LockUser(ctx, id)
 }
 
 func (t racyTx) UpdateUser(ctx context.Context, rec storage.UserRecord, expect int64) error {
+	if *t.locked != rec.ID {
+		t.s.unlockedUpdates.Add(1)
+	}
 	if t.s.lostUpdates.Add(-1) >= 0 {
 		return userkit.Errorf(userkit.PreconditionFailed, "changed meanwhile")
 	}
@@ -161,7 +172,7 @@ func TestLostRacesAreRetried(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	mem := memory.New()
-	st := racyStore{Store: mem, lostUpdates: new(atomic.Int32), takenNames: new(atomic.Int32)}
+	st := racyStore{Store: mem, lostUpdates: new(atomic.Int32), takenNames: new(atomic.Int32), unlockedUpdates: new(atomic.Int32)}
 	us := users.New(st, permissions.New(mem, nil), &users.Options{Clock: func() time.Time { return fixedNow }, Argon2: cheap})
 	sys := permissions.WithPrincipal(context.Background(), permissions.System)
 
@@ -169,10 +180,13 @@ func TestLostRacesAreRetried(t *testing.T) {
 	u, err := us.Create(sys, users.CreateParams{Email: "mona@example.com", FirstName: "Mona", LastName: "Benson"})
 	is.NoErr(err) // a login name taken meanwhile is picked again
 
-	st.lostUpdates.Store(2)
+	// An update without a version cannot lose a race: it locks the user's
+	// row first, so concurrent writers queue (the flow
+	// UsersConcurrentUnversionedUpdates proves it on every store).
 	got, err := us.Update(sys, u.ID, users.UpdateParams{City: ptr("Paris")})
-	is.NoErr(err)               // an update without a version lands on top of the winner
-	is.Equal(got.City, "Paris") // and is kept
+	is.NoErr(err)                                 // an update without a version
+	is.Equal(got.City, "Paris")                   // is kept
+	is.Equal(st.unlockedUpdates.Load(), int32(0)) // and wrote under the user's row lock
 
 	st.lostUpdates.Store(1)
 	_, err = us.Update(sys, u.ID, users.UpdateParams{City: ptr("Rome"), Version: ptr(got.Version)})

@@ -7,10 +7,12 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
@@ -22,6 +24,8 @@ type Authorizer interface {
 	Require(ctx context.Context, action permissions.Action, scope permissions.Scope) error
 	RequireForUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
 	RequireOnUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
+	Conceal(ctx context.Context, action permissions.Action, err error) error
+	HoldsAll(ctx context.Context, principalID uuid.UUID) (bool, error)
 }
 
 // Options configures a Service. The zero value (or nil) means defaults.
@@ -66,9 +70,6 @@ const (
 	actionLock permissions.Action = "users.lock"
 )
 
-// maxRetries bounds compare-and-set retries under contention.
-const maxRetries = 20
-
 // New returns a Service over store that checks permissions with authz.
 // opts may be nil.
 func New(store storage.Store, authz Authorizer, opts *Options) *Service {
@@ -99,29 +100,38 @@ func New(store storage.Store, authz Authorizer, opts *Options) *Service {
 func (s *Service) Policy() PasswordPolicy { return s.policy }
 
 // Create validates p, hashes its password and stores a new user with a
-// generated, unique login name. It needs users.create on everything.
-// A taken email (compared case-insensitively) is Conflict with
-// Fields["Email"].
+// generated, unique login name, managed by everything (permissions.All).
+// It needs users.create on everything; p.Role given in the Tyk vocabulary
+// as an administrator role also grants the user "*" on everything, which
+// needs the caller to hold "*" on everything. A taken email (compared
+// case-insensitively) is Conflict with Fields["Email"].
 func (s *Service) Create(ctx context.Context, p CreateParams) (User, error) {
 	if err := s.authz.Require(ctx, permissions.UsersCreate, permissions.All); err != nil {
 		return User{}, err
+	}
+	admin := p.Vocabulary == Tyk && IsTykAdminRole(p.Role)
+	if admin {
+		if err := s.authz.Require(ctx, permissions.Action("*"), permissions.All); err != nil {
+			return User{}, err
+		}
 	}
 	rec, err := s.Prepare(ctx, p)
 	if err != nil {
 		return User{}, err
 	}
 	var u User
-	for attempt := 0; ; attempt++ {
-		err = s.store.InTx(ctx, func(tx storage.Store) error {
-			var err error
-			u, err = s.Insert(ctx, tx, &rec)
+	err = txn.Retry(ctx, s.store, IsLoginNameConflict, func(tx storage.Store) error {
+		r := rec // Insert fills in the login name; a retry picks again
+		var err error
+		if u, err = s.Insert(ctx, tx, &r); err != nil {
 			return err
-		})
-		if err != nil && IsLoginNameConflict(err) && attempt < maxRetries {
-			continue // a concurrent create took the login name; pick again
 		}
-		return u, err
-	}
+		if admin {
+			return s.setAdmin(ctx, tx, u.ID, true)
+		}
+		return nil
+	})
+	return u, err
 }
 
 // Prepare validates p and hashes its password, returning the record to
@@ -151,6 +161,7 @@ func (s *Service) Prepare(ctx context.Context, p CreateParams) (storage.UserReco
 		CreatedAt:         now,
 		UpdatedAt:         now,
 		Version:           1,
+		ManagedKind:       storage.ScopeAll,
 	}
 	if rec.Status == "" {
 		rec.Status = string(StatusActive)
@@ -162,6 +173,8 @@ func (s *Service) Prepare(ctx context.Context, p CreateParams) (storage.UserReco
 	if err := validate.Struct(profileOf(&rec)); err != nil {
 		mergeFields(fields, err)
 	}
+	checkVocabulary(fields, p.Vocabulary, nonEmpty(p.Role), nonEmpty(p.Timezone))
+	checkBirth(fields, rec.DateOfBirth, now)
 	switch {
 	case p.Password != "" && p.PasswordHash != "":
 		fields["PasswordHash"] = userkit.Problem{Rule: userkit.RuleExcluded, Param: "Password"}
@@ -262,16 +275,12 @@ func (s *Service) GetByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // readLookedUp checks users.read for a user found by a key other than its
-// ID. A miss is NotFound only for principals who may read every user;
-// others get Forbidden, so they learn nothing about who exists.
+// ID. A miss is concealed (permissions.Service.Conceal): NotFound only for
+// principals who may read every user, so others learn nothing about who
+// exists.
 func (s *Service) readLookedUp(ctx context.Context, rec storage.UserRecord, err error) (User, error) {
 	if err != nil {
-		if errors.Is(err, userkit.ErrNotFound) {
-			if aerr := s.authz.Require(ctx, permissions.UsersRead, permissions.All); aerr != nil {
-				return User{}, aerr
-			}
-		}
-		return User{}, err
+		return User{}, s.authz.Conceal(ctx, permissions.UsersRead, err)
 	}
 	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, rec.ID); err != nil {
 		return User{}, err
@@ -279,33 +288,99 @@ func (s *Service) readLookedUp(ctx context.Context, rec storage.UserRecord, err 
 	return FromRecord(rec), nil
 }
 
-// Update applies the non-nil fields of p. It needs users.update on a scope
-// covering the user; users may update their own profile but not their own
-// status, role, provider or must-reset flag. With p.Version set the update
-// is compare-and-set (a stale version is PreconditionFailed); without it,
-// concurrent changes are retried so none is lost.
+// Update applies the non-nil fields of p. Users may update their own
+// profile, but not their own status, role, provider or must-reset flag;
+// anything else needs users.update on the user's managing scope and no
+// escalation (permissions.Service.RequireOnUser): being a member of the
+// user's partner is not enough. p.Role and p.Timezone are read in
+// p.Vocabulary: the value that vocabulary shows for the stored one
+// (ShowRole, ShowTimezone) changes nothing. In the Tyk vocabulary, making
+// a user an administrator grants them "*" on everything and making an
+// administrator a consumer revokes it, in the same transaction; either
+// needs the caller to hold "*" on everything. Every field problem is
+// reported at once. With p.Version set the update is compare-and-set (a
+// stale version is PreconditionFailed); without it the user's row is
+// locked for the update, so concurrent writers queue and none fails or is
+// lost.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (User, error) {
-	if err := s.authz.RequireForUser(ctx, permissions.UsersUpdate, id); err != nil {
+	return s.update(ctx, id, p, nil)
+}
+
+// update is Update; extra, when set, runs in the same transaction after
+// the record is written (other services' parts of one operation).
+func (s *Service) update(ctx context.Context, id uuid.UUID, p UpdateParams, extra func(tx storage.Store, u User) error) (User, error) {
+	fields := map[string]userkit.Problem{}
+	checkVocabulary(fields, p.Vocabulary, p.Role, p.Timezone)
+	if p.DateOfBirth != nil {
+		checkBirth(fields, *p.DateOfBirth, s.clock.Now())
+	}
+	if len(fields) > 0 {
+		// Checked before the caller's rights only where the input alone is
+		// wrong; the profile as a whole is checked in the transaction.
+		if err := s.authz.RequireForUser(ctx, permissions.UsersUpdate, id); err != nil {
+			return User{}, err
+		}
+		return User{}, &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
+	}
+	pre, err := s.store.GetUser(ctx, id)
+	if err != nil && !errors.Is(err, userkit.ErrNotFound) {
 		return User{}, err
 	}
-	if p.Status != nil || p.Role != nil || p.Provider != nil || p.MustResetPassword != nil {
+	wasAdmin := false
+	if err == nil && p.Vocabulary == Tyk {
+		if wasAdmin, err = s.authz.HoldsAll(ctx, id); err != nil {
+			return User{}, err
+		}
+	}
+	eff := effective(p, pre, wasAdmin)
+	privileged := eff.Status != nil || eff.Role != nil || eff.Provider != nil || eff.MustResetPassword != nil
+	if privileged || !isSelf(ctx, id) {
 		if err := s.authz.RequireOnUser(ctx, permissions.UsersUpdate, id); err != nil {
 			return User{}, err
 		}
 	}
+	grantChange := p.Vocabulary == Tyk && eff.Role != nil && IsTykAdminRole(*eff.Role) != wasAdmin
+	if grantChange {
+		if err := s.authz.Require(ctx, permissions.Action("*"), permissions.All); err != nil {
+			return User{}, err
+		}
+	}
 	var unchanged storage.UserRecord
-	rec, err := s.mutate(ctx, id, p.Version, func(r *storage.UserRecord) (permissions.Action, error) {
+	rec, err := s.mutateTx(ctx, id, p.Version, func(tx storage.Store, r *storage.UserRecord) (permissions.Action, error) {
+		admin := false
+		if p.Vocabulary == Tyk {
+			var err error
+			if admin, err = holdsAll(ctx, tx, id); err != nil {
+				return "", err
+			}
+		}
+		q := effective(p, *r, admin)
+		if q.Vocabulary == Tyk && q.Role != nil && IsTykAdminRole(*q.Role) != admin {
+			if !grantChange {
+				// The user became or stopped being an administrator since
+				// the caller's rights were checked: decide again.
+				return "", userkit.Errorf(userkit.Conflict, "the user's administrator grant changed meanwhile; try again")
+			}
+			if err := s.setAdmin(ctx, tx, id, !admin); err != nil {
+				return "", err
+			}
+		}
 		before := *r
-		if err := applyUpdate(r, p); err != nil {
+		if err := applyUpdate(r, q); err != nil {
 			return "", err
 		}
 		if reflect.DeepEqual(before, *r) {
-			// Nothing changes: no new version, no audit event.
 			unchanged = before
+			if extra != nil {
+				if err := extra(tx, FromRecord(before)); err != nil {
+					return "", err
+				}
+			}
+			// Nothing changes: no new version, no audit event.
 			return "", errNoSave
 		}
 		return permissions.UsersUpdate, nil
-	})
+	}, extra)
 	if errors.Is(err, errNoSave) {
 		return FromRecord(unchanged), nil
 	}
@@ -313,6 +388,86 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Use
 		return User{}, err
 	}
 	return FromRecord(rec), nil
+}
+
+// isSelf reports whether the principal in ctx is the user id.
+func isSelf(ctx context.Context, id uuid.UUID) bool {
+	p, ok := permissions.PrincipalFrom(ctx)
+	return ok && p.Kind == permissions.KindUser && p.ID == id && id != uuid.Nil
+}
+
+// effective returns p with Role and Timezone cleared when they are what
+// p.Vocabulary shows for the stored record r (admin: whether the user
+// holds "*" on everything), so that writing back a read value is no
+// change (and, for a user's own role, no attempt at a privileged one).
+func effective(p UpdateParams, r storage.UserRecord, admin bool) UpdateParams {
+	if p.Role != nil && *p.Role == ShowRole(p.Vocabulary, r.Role, admin) {
+		p.Role = nil
+	}
+	if p.Timezone != nil && *p.Timezone == ShowTimezone(p.Vocabulary, r.Timezone) {
+		p.Timezone = nil
+	}
+	return p
+}
+
+// holdsAll reports whether the user holds "*" on everything, read through
+// tx.
+func holdsAll(ctx context.Context, tx storage.Store, id uuid.UUID) (bool, error) {
+	grants, err := tx.GrantsOf(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range grants {
+		if g.Action == "*" && g.ScopeKind == storage.ScopeAll {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// setAdmin grants (admin) or revokes the user's "*" on everything through
+// tx, with an audit event. The caller's right to do so ("*" on everything)
+// is checked before.
+func (s *Service) setAdmin(ctx context.Context, tx storage.Store, id uuid.UUID, admin bool) error {
+	now := s.clock.Now()
+	if admin {
+		g := storage.GrantRecord{ID: uuid.Must(uuid.NewV7()), PrincipalID: id, Action: "*", ScopeKind: storage.ScopeAll, CreatedAt: now}
+		if err := tx.AddGrant(ctx, &g); err != nil && !errors.Is(err, userkit.ErrConflict) {
+			return err
+		}
+		return permissions.Audit(ctx, tx, now, permissions.PermissionsCreate, "grant", id.String(), uuid.Nil)
+	}
+	grants, err := tx.GrantsOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		if g.Action == "*" && g.ScopeKind == storage.ScopeAll {
+			if err := tx.RemoveGrant(ctx, g.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return permissions.Audit(ctx, tx, now, permissions.PermissionsDelete, "grant", id.String(), uuid.Nil)
+}
+
+// checkBirth adds Fields["DateOfBirth"] (Rule "future") for a date of
+// birth after today.
+func checkBirth(fields map[string]userkit.Problem, dob *time.Time, now time.Time) {
+	if dob == nil {
+		return
+	}
+	d, today := dateOnly(dob), dateOnly(&now)
+	if d.After(*today) {
+		fields["DateOfBirth"] = userkit.Problem{Rule: userkit.RuleFuture}
+	}
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func applyUpdate(r *storage.UserRecord, p UpdateParams) error {
@@ -360,49 +515,65 @@ var (
 	errNoSave = errors.New("no change to save")
 )
 
-// mutate reads the user, lets change edit the record and writes it back
-// with an audit event (of the action change returns, none when "") in one
-// transaction. With expect set, a different stored version is
-// PreconditionFailed; without it, a concurrent write makes mutate start
-// over, so no update is lost. change returning errNoSave ends mutate
-// without writing (and mutate returns errNoSave).
+// mutate is mutateTx for a change that reads nothing else.
 func (s *Service) mutate(ctx context.Context, id uuid.UUID, expect *int64, change func(*storage.UserRecord) (permissions.Action, error)) (storage.UserRecord, error) {
-	for attempt := 0; ; attempt++ {
-		var out storage.UserRecord
-		lost := false // a concurrent write got in between our read and write
-		err := s.store.InTx(ctx, func(tx storage.Store) error {
-			rec, err := tx.GetUser(ctx, id)
-			if err != nil {
-				return err
-			}
-			if expect != nil && rec.Version != *expect {
-				return errStale
-			}
-			prev := rec.Version
-			action, err := change(&rec)
-			if err != nil {
-				return err
-			}
-			now := s.clock.Now()
-			rec.Version = prev + 1
-			rec.UpdatedAt = now
-			if err := tx.UpdateUser(ctx, rec, prev); err != nil {
-				lost = errors.Is(err, userkit.ErrPreconditionFailed)
-				return emailConflict(err)
-			}
-			if action != "" {
-				if err := permissions.Audit(ctx, tx, now, action, "user", id.String(), uuid.Nil); err != nil {
-					return err
-				}
-			}
-			out = rec
-			return nil
-		})
-		if err != nil && lost && expect == nil && attempt < maxRetries {
-			continue
+	return s.mutateTx(ctx, id, expect, func(_ storage.Store, r *storage.UserRecord) (permissions.Action, error) {
+		return change(r)
+	}, nil)
+}
+
+// mutateTx reads the user, lets change edit the record and writes it back
+// with an audit event (of the action change returns, none when "") in one
+// transaction, then runs extra (when set) in it. With expect set, a
+// different stored version is PreconditionFailed; without it the user's
+// row is locked first (txn.Update), so a concurrent writer waits instead
+// of failing this one. change returning errNoSave ends mutateTx without
+// writing (and mutateTx returns errNoSave, committing what change and
+// extra did through tx).
+func (s *Service) mutateTx(ctx context.Context, id uuid.UUID, expect *int64, change func(storage.Store, *storage.UserRecord) (permissions.Action, error), extra func(tx storage.Store, u User) error) (storage.UserRecord, error) {
+	var out storage.UserRecord
+	noSave := false
+	err := txn.Update(ctx, s.store, expect == nil, txn.LockUser(ctx, id), func(tx storage.Store) error {
+		noSave = false
+		rec, err := tx.GetUser(ctx, id)
+		if err != nil {
+			return err
 		}
-		return out, err
+		if expect != nil && rec.Version != *expect {
+			return errStale
+		}
+		prev := rec.Version
+		action, err := change(tx, &rec)
+		if errors.Is(err, errNoSave) {
+			noSave = true
+			return nil // commit what change did through tx
+		}
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		rec.Version = prev + 1
+		rec.UpdatedAt = now
+		if err := tx.UpdateUser(ctx, rec, prev); err != nil {
+			return emailConflict(err)
+		}
+		if action != "" {
+			if err := permissions.Audit(ctx, tx, now, action, "user", id.String(), uuid.Nil); err != nil {
+				return err
+			}
+		}
+		if extra != nil {
+			if err := extra(tx, FromRecord(rec)); err != nil {
+				return err
+			}
+		}
+		out = rec
+		return nil
+	})
+	if err == nil && noSave {
+		return storage.UserRecord{}, errNoSave
 	}
+	return out, err
 }
 
 // Delete removes the user (and their memberships, grants and roles). It

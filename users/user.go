@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -55,6 +56,14 @@ type User struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64 // compare-and-set token for UpdateParams.Version
+
+	// ManagedBy is the scope that controls the user's identity and
+	// credentials: permissions.All for users created by Create, the
+	// partner or portal for users created by partners.Service.AddUser or
+	// portals.Service.AddUser. Membership of other partners and portals
+	// (for instance after an attach by email) gives no control. A managing
+	// partner or portal deleted since counts as everything.
+	ManagedBy permissions.Scope
 }
 
 // CreateParams describes a new user. Email, FirstName and LastName are
@@ -83,8 +92,12 @@ type CreateParams struct {
 	PhoneLand   string
 	PhoneMobile string
 
-	DateOfBirth       *time.Time // only the date is kept
+	DateOfBirth       *time.Time // only the date is kept; after today is Invalid ("future")
 	MustResetPassword bool
+	// Vocabulary is the one Role and Timezone are written in; values
+	// outside it are Invalid (see roles.go). An administrator role in the
+	// Tyk vocabulary also grants "*" on everything.
+	Vocabulary Vocabulary
 }
 
 // UpdateParams is a partial update: nil fields are left as they are.
@@ -105,13 +118,17 @@ type UpdateParams struct {
 	// failed-login count.
 	Status *Status
 	// DateOfBirth: nil leaves it, a pointer to nil clears it, a pointer to a
-	// time sets it.
+	// time sets it. A date after today is Invalid (Rule "future").
 	DateOfBirth       **time.Time
 	MustResetPassword *bool
 	// Version, when set, makes the update compare-and-set: if the stored
 	// version differs the update fails with PreconditionFailed. Without it
-	// the service retries on concurrent changes, so no update is lost.
+	// the service locks the user for the update, so no update is lost and
+	// none fails because another writer won.
 	Version *int64
+	// Vocabulary is the one Role and Timezone are written in: writing back
+	// what it shows for the stored value is no change (see roles.go).
+	Vocabulary Vocabulary
 }
 
 // ListParams filters and pages List. Zero values mean "no filter"; the
@@ -161,7 +178,16 @@ func FromRecord(r storage.UserRecord) User {
 		CreatedAt:         r.CreatedAt,
 		UpdatedAt:         r.UpdatedAt,
 		Version:           r.Version,
+		ManagedBy:         managedBy(r),
 	}
+}
+
+// managedBy is the recorded managing scope of r ("" reads as everything).
+func managedBy(r storage.UserRecord) permissions.Scope {
+	if r.ManagedKind == storage.ScopePartner || r.ManagedKind == storage.ScopePortal {
+		return permissions.Scope{Kind: r.ManagedKind, ID: r.ManagedID}
+	}
+	return permissions.All
 }
 
 func copyTime(t *time.Time) *time.Time {

@@ -41,6 +41,12 @@ var flows = []struct {
 	{"UsersConcurrentUpdates", testUsersConcurrentUpdates},
 	{"UsersLockout", testUsersLockout},
 	{"UsersBcryptImport", testUsersBcryptImport},
+	{"UsersConcurrentUnversionedUpdates", testUsersConcurrentUnversionedUpdates},
+
+	{"OwnershipTakeoverThroughAttach", testOwnershipTakeoverThroughAttach},
+	{"OwnershipDisclosure", testOwnershipDisclosure},
+	{"PrivilegeFromProfileString", testPrivilegeFromProfileString},
+	{"VocabularyRoundTrip", testVocabularyRoundTrip},
 
 	{"PartnersCreateOrAttach", testPartnersCreateOrAttach},
 	{"PartnersConflictMidTransaction", testPartnersConflictMidTransaction},

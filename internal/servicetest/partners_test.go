@@ -219,8 +219,9 @@ func testPartnersRemoveVsAttach(t *testing.T, e env) {
 	}
 }
 
-// testPartnersRemoveLast: removing a user from their last partner deletes
-// the user, in the same transaction.
+// testPartnersRemoveLast: removing a user from a partner that does not
+// manage them only detaches them; removing them from the managing partner
+// when they are in nothing else deletes the user, in the same transaction.
 func testPartnersRemoveLast(t *testing.T, e env) {
 	is := is.New(t)
 	acme, beta := e.partner(t, "Acme"), e.partner(t, "Beta")
@@ -228,30 +229,30 @@ func testPartnersRemoveLast(t *testing.T, e env) {
 	_, _, err := e.partners.AddUser(e.sys, beta.ID, users.CreateParams{Email: "mona@example.com"})
 	is.NoErr(err) // attach to a second partner
 
-	deleted, err := e.partners.RemoveUser(e.sys, acme.ID, u.ID)
-	is.NoErr(err)     // remove from the first partner
-	is.True(!deleted) // the user still has a partner
-	_, err = e.partners.GetUser(e.sys, acme.ID, u.ID)
-	is.Equal(kind(err), "not found") // no longer an Acme member
-	got, err := e.partners.GetUser(e.sys, beta.ID, u.ID)
-	is.NoErr(err)          // still a Beta member
+	deleted, err := e.partners.RemoveUser(e.sys, beta.ID, u.ID)
+	is.NoErr(err)     // remove from the partner that attached her
+	is.True(!deleted) // Beta does not manage her
+	_, err = e.partners.GetUser(e.sys, beta.ID, u.ID)
+	is.Equal(kind(err), "not found") // no longer a Beta member
+	got, err := e.partners.GetUser(e.sys, acme.ID, u.ID)
+	is.NoErr(err)          // still an Acme member
 	is.Equal(got.ID, u.ID) // the same user
 	teams, err := e.partners.TeamsOf(e.sys, u.ID)
 	is.NoErr(err)                         // teams of the user
-	is.Equal(len(teams), 1)               // left Acme's default team
-	is.Equal(teams[0].PartnerID, beta.ID) // kept Beta's
+	is.Equal(len(teams), 1)               // left Beta's default team
+	is.Equal(teams[0].PartnerID, acme.ID) // kept Acme's
 
-	deleted, err = e.partners.RemoveUser(e.sys, beta.ID, u.ID)
-	is.NoErr(err)    // remove from the last partner
-	is.True(deleted) // the user is deleted with it
+	deleted, err = e.partners.RemoveUser(e.sys, acme.ID, u.ID)
+	is.NoErr(err)    // remove from the managing partner
+	is.True(deleted) // in nothing else: the user is deleted with it
 	_, err = e.users.Get(e.sys, u.ID)
 	is.Equal(kind(err), "not found") // gone
-	_, err = e.partners.RemoveUser(e.sys, beta.ID, u.ID)
+	_, err = e.partners.RemoveUser(e.sys, acme.ID, u.ID)
 	is.Equal(kind(err), "not found") // removing again is NotFound
 	is.Equal(e.actions(t, u.ID.String()), []string{
-		"users.create", "partners.add_user", "partners.add_user",
+		"users.create", "partners.add_user", "partners.add_user", "partners.user_attached_elsewhere",
 		"partners.remove_user", "partners.remove_user", "users.delete",
-	}) // every step audited once
+	}) // every step audited once, the attach also under Acme
 }
 
 // testPartnersListUsers: search narrows a partner's members, with

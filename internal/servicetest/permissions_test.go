@@ -282,10 +282,13 @@ func testPermissionsAudit(t *testing.T, e env) {
 	ok("revoke key", func() error { return e.authz.RevokeKey(e.sys, key.ID) }, "keys.delete")
 	ok("revoke key again", func() error { return e.authz.RevokeKey(e.sys, key.ID) }) // no change, no event
 
+	// u was created by users.Create (managed by everything) and attached
+	// to Acme: leaving Acme only detaches.
 	ok("remove user from partner", func() error {
 		_, err := e.partners.RemoveUser(e.sys, acme.ID, u.ID)
 		return err
-	}, "partners.remove_user", "users.delete")
+	}, "partners.remove_user")
+	ok("delete user", func() error { return e.users.Delete(e.sys, u.ID) }, "users.delete")
 	fails("delete deleted user", userkit.NotFound, func() error { return e.users.Delete(e.sys, u.ID) })
 
 	// Partner-scoped events carry the partner, so its admins can see them.

@@ -19,7 +19,7 @@ func TestUpdateRetriesOnlyWhenAsked(t *testing.T) {
 	stale := userkit.Errorf(userkit.PreconditionFailed, "stale")
 
 	runs := 0
-	err := txn.Update(context.Background(), store, true, func(storage.Store) error {
+	err := txn.Update(context.Background(), store, true, nil, func(storage.Store) error {
 		runs++
 		if runs < 3 {
 			return stale // lost the race twice
@@ -30,17 +30,17 @@ func TestUpdateRetriesOnlyWhenAsked(t *testing.T) {
 	is.Equal(runs, 3) // after two retries
 
 	runs = 0
-	err = txn.Update(context.Background(), store, false, func(storage.Store) error { runs++; return stale })
+	err = txn.Update(context.Background(), store, false, nil, func(storage.Store) error { runs++; return stale })
 	is.True(errors.Is(err, userkit.ErrPreconditionFailed)) // a named version that is stale is the caller's answer
 	is.Equal(runs, 1)                                      // with no retry
 
 	runs = 0
-	err = txn.Update(context.Background(), store, true, func(storage.Store) error { runs++; return stale })
+	err = txn.Update(context.Background(), store, true, nil, func(storage.Store) error { runs++; return stale })
 	is.True(errors.Is(err, userkit.ErrPreconditionFailed)) // gives up eventually
 	is.Equal(runs, txn.MaxAttempts)                        // after MaxAttempts runs
 
 	runs = 0
-	err = txn.Update(context.Background(), store, true, func(storage.Store) error { runs++; return userkit.ErrNotFound })
+	err = txn.Update(context.Background(), store, true, nil, func(storage.Store) error { runs++; return userkit.ErrNotFound })
 	is.True(errors.Is(err, userkit.ErrNotFound)) // other errors end it at once
 	is.Equal(runs, 1)
 }

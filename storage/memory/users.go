@@ -71,6 +71,9 @@ func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) err
 // index entries must already be gone.
 func (t *txn) putUser(r storage.UserRecord) {
 	d := t.d
+	if r.ManagedKind == "" {
+		r.ManagedKind = storage.ScopeAll // the contract's spelling of "unset"
+	}
 	put(t, d.users, r.ID, newUserRow(r))
 	put(t, d.userByEmail, r.EmailNorm, r.ID)
 	put(t, d.userByLogin, r.LoginName, r.ID)

@@ -14,7 +14,7 @@ const userCols = "u.id, u.num, u.email, u.email_norm, u.first_name, u.last_name,
 	"u.status, u.role, u.provider, u.locale, u.timezone, u.city, u.country, u.department, " +
 	"u.phone_land, u.phone_mobile, u.date_of_birth, u.must_reset_password, u.password_hash, " +
 	"u.failed_logins, u.last_login_at, u.token_version, u.api_token_created_at, " +
-	"u.created_at, u.updated_at, u.version"
+	"u.created_at, u.updated_at, u.version, u.managed_kind, u.managed_id"
 
 func (s *Store) scanUser(sc scanner) (storage.UserRecord, error) {
 	var r storage.UserRecord
@@ -22,7 +22,7 @@ func (s *Store) scanUser(sc scanner) (storage.UserRecord, error) {
 		&r.Status, &r.Role, &r.Provider, &r.Locale, &r.Timezone, &r.City, &r.Country, &r.Department,
 		&r.PhoneLand, &r.PhoneMobile, s.ntc(&r.DateOfBirth), &r.MustResetPassword, &r.PasswordHash,
 		&r.FailedLogins, s.ntc(&r.LastLoginAt), &r.TokenVersion, s.ntc(&r.APITokenCreatedAt),
-		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.ManagedKind, idCol{&r.ManagedID})
 	return r, err
 }
 
@@ -42,14 +42,15 @@ func fold(v string) string { return strings.ToLower(v) }
 const userInsertCols = "id, email, email_norm, first_name, first_name_norm, last_name, last_name_norm, login_name, " +
 	"status, role, provider, locale, timezone, city, country, department, phone_land, phone_mobile, " +
 	"date_of_birth, must_reset_password, password_hash, failed_logins, last_login_at, token_version, " +
-	"api_token_created_at, created_at, updated_at, version"
+	"api_token_created_at, created_at, updated_at, version, managed_kind, managed_id"
 
 // userInsertArgs are rec's values for userInsertCols.
 func (s *Store) userInsertArgs(rec *storage.UserRecord) []any {
 	return []any{s.id(rec.ID), rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName), rec.LoginName,
 		rec.Status, rec.Role, rec.Provider, rec.Locale, rec.Timezone, rec.City, rec.Country, rec.Department, rec.PhoneLand, rec.PhoneMobile,
 		s.nullTime(rec.DateOfBirth), rec.MustResetPassword, rec.PasswordHash, rec.FailedLogins, s.nullTime(rec.LastLoginAt), rec.TokenVersion,
-		s.nullTime(rec.APITokenCreatedAt), s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version}
+		s.nullTime(rec.APITokenCreatedAt), s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version,
+		managedKind(rec.ManagedKind), s.id(rec.ManagedID)}
 }
 
 // CreateUser implements storage.UserStore.
@@ -96,12 +97,13 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 			"login_name = ?, status = ?, role = ?, provider = ?, locale = ?, timezone = ?, city = ?, country = ?, "+
 			"department = ?, phone_land = ?, phone_mobile = ?, date_of_birth = ?, must_reset_password = ?, "+
 			"password_hash = ?, failed_logins = ?, last_login_at = ?, token_version = ?, api_token_created_at = ?, "+
-			"created_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?",
+			"created_at = ?, updated_at = ?, version = ?, managed_kind = ?, managed_id = ? WHERE id = ? AND version = ?",
 		rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName),
 		rec.LoginName, rec.Status, rec.Role, rec.Provider, rec.Locale, rec.Timezone, rec.City, rec.Country,
 		rec.Department, rec.PhoneLand, rec.PhoneMobile, s.nullTime(rec.DateOfBirth), rec.MustResetPassword,
 		rec.PasswordHash, rec.FailedLogins, s.nullTime(rec.LastLoginAt), rec.TokenVersion, s.nullTime(rec.APITokenCreatedAt),
-		s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version, s.id(rec.ID), expectVersion)
+		s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version, managedKind(rec.ManagedKind), s.id(rec.ManagedID),
+		s.id(rec.ID), expectVersion)
 }
 
 // DeleteUser implements storage.UserStore. Memberships, team memberships,
@@ -115,6 +117,14 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 		}
 		return s.deleteGrantsOf(ctx, id)
 	})
+}
+
+// managedKind stores an unset managing scope as everything ("*").
+func managedKind(k string) string {
+	if k == "" {
+		return storage.ScopeAll
+	}
+	return k
 }
 
 // LockUser implements storage.UserStore.

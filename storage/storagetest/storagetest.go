@@ -70,6 +70,9 @@ func newUser(n int) storage.UserRecord {
 		CreatedAt: t,
 		UpdatedAt: t,
 		Version:   1,
+		// ManagedKind "" would read back as "*"; spelled out so that
+		// round trips compare equal.
+		ManagedKind: storage.ScopeAll,
 	}
 }
 

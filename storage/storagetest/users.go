@@ -20,6 +20,7 @@ var userTests = []test{
 	{"UserErrors", testUserErrors},
 	{"UserEmailUniqueCaseInsensitive", testUserEmailUnique},
 	{"UserLock", testUserLock},
+	{"UserManagedUnsetIsAll", testUserManagedUnset},
 	{"UserRecordsAreCopies", testUserCopies},
 	{"UserListKeyset", testUserListKeyset},
 	{"UserListNumbered", testUserListNumbered},
@@ -52,6 +53,7 @@ func fullUser(n int) storage.UserRecord {
 	u.LastLoginAt = ptr(u.CreatedAt.Add(-time.Hour))
 	u.TokenVersion = 3
 	u.APITokenCreatedAt = ptr(u.CreatedAt.Add(-2 * time.Hour))
+	u.ManagedKind, u.ManagedID = storage.ScopePartner, newID() // no foreign key: kept as given
 	return u
 }
 
@@ -689,4 +691,31 @@ func testCreateUsersAllOrNothing(t *testing.T, s storage.Store) {
 		is.NoErr(err)
 		is.Equal(p.Total, 1) // nothing of the batch was stored
 	}
+}
+
+// testUserManagedUnset: a record written without a managing scope reads
+// back as managed by everything, on create and on update.
+func testUserManagedUnset(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := t.Context()
+	u := newUser(1)
+	u.ManagedKind = ""
+	is.NoErr(s.CreateUser(ctx, &u))
+	got, err := s.GetUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(got.ManagedKind, storage.ScopeAll) // "" is stored as "*"
+	is.Equal(got.ManagedID, uuid.Nil)           // with the nil ID
+	got.ManagedKind, got.ManagedID = storage.ScopePortal, newID()
+	got.Version = 2
+	is.NoErr(s.UpdateUser(ctx, got, 1))
+	again, err := s.GetUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(again.ManagedKind, storage.ScopePortal) // update writes the managing scope
+	is.Equal(again.ManagedID, got.ManagedID)         // and its ID
+	again.ManagedKind, again.ManagedID = "", uuid.Nil
+	again.Version = 3
+	is.NoErr(s.UpdateUser(ctx, again, 2))
+	got, err = s.GetUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(got.ManagedKind, storage.ScopeAll) // "" on update is stored as "*"
 }
