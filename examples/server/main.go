@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -70,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
+	all.Mount(mux, svc.api(), &httpapi.Options{Logger: log, TokenSecret: secret})
 	mux.HandleFunc("GET /healthz", health(store))
 	srv := &http.Server{
 		Handler:           httpapi.WithRequestID(logRequests(log, mux)),
@@ -105,11 +106,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
+// services are the four userkit services over one store. The handlers
+// take them as httpapi.Services; the host also calls methods of its own
+// (Authenticate, set-up) on the concrete types.
+type services struct {
+	Users       *users.Service
+	Partners    *partners.Service
+	Portals     *portals.Service
+	Permissions *permissions.Service
+}
+
+// api returns the services as the userkit handlers take them.
+func (s services) api() httpapi.Services {
+	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
+}
+
 // newServices wires the four services over one store.
-func newServices(store storage.Store) httpapi.Services {
+func newServices(store storage.Store) services {
 	authz := permissions.New(store, nil)
 	us := users.New(store, authz, nil)
-	return httpapi.Services{
+	return services{
 		Users:       us,
 		Partners:    partners.New(store, authz, us, nil),
 		Portals:     portals.New(store, authz, us, nil),

@@ -5,7 +5,7 @@
 // follows the Whaly API (snake_case JSON, cursor paging) with RFC 9457
 // problem details for errors.
 //
-// Mount it alone with Register, or with every API through httpapi.Mount:
+// Mount it alone with Register, or with every API through all.Mount:
 //
 //	mux := http.NewServeMux()
 //	admin.Register(mux, "", svc, &httpapi.Options{TokenSecret: secret})

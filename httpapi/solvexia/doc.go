@@ -3,7 +3,7 @@
 // users/users.md) over userkit's services, so that existing Solvexia
 // clients work against a userkit host unchanged.
 //
-// Mount it on the host's mux, alone or through httpapi.Mount:
+// Mount it on the host's mux, alone or through all.Mount (package httpapi/all):
 //
 //	mux := http.NewServeMux()
 //	solvexia.Register(mux, "", services, &httpapi.Options{Logger: logger})

@@ -7,7 +7,7 @@
 // Mount it on the host's mux, under a prefix of the host's choice:
 //
 //	mux := http.NewServeMux()
-//	tyk.Register(mux, "", services, &core.Options{TokenSecret: secret})
+//	tyk.Register(mux, "", services, &httpapi.Options{TokenSecret: secret})
 //	// GET /portal-api/users/1 with "Authorization: <token or sk:… key>"
 //
 // # Surface

@@ -5,7 +5,7 @@
 // Mount it on a host's mux, under a prefix of the host's choice:
 //
 //	mux := http.NewServeMux()
-//	venuzle.Register(mux, "", services, &core.Options{})
+//	venuzle.Register(mux, "", services, &httpapi.Options{})
 //	// GET /api/internal/v1/partners/{partner_id}/users …
 //
 // The surface (below the prefix):
@@ -46,7 +46,7 @@
 //     a member of the partner is 404.
 //   - Wrongly typed JSON fields are 422 on the field ("The email field must
 //     be a string."). A body that is not JSON, not an object, empty, or
-//     larger than core.Options.MaxBodyBytes (1 MiB) is 400 {"message":…}.
+//     larger than httpapi.Options.MaxBodyBytes (1 MiB) is 400 {"message":…}.
 //     Unknown fields are ignored, as Laravel does; only the documented
 //     fields are ever read.
 //   - List: 20 per page, page from 1 (not a positive integer → 422 on

@@ -1,10 +1,13 @@
 package venuzle
 
 import (
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/userkit/userkit"
 
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
@@ -47,6 +50,21 @@ func (e invalid) Error() string {
 	return "invalid input: " + strings.Join(keys, ", ")
 }
 
+// As lets userkit.KindOf see an invalid as an Invalid error naming its
+// fields, so that it takes the status of field problems.
+func (e invalid) As(target any) bool {
+	t, ok := target.(**userkit.Error)
+	if !ok {
+		return false
+	}
+	fields := make(map[string]string, len(e))
+	for k, v := range e {
+		fields[k] = strings.Join(v, " ")
+	}
+	*t = &userkit.Error{Kind: userkit.Invalid, Message: msgInvalid, Fields: fields}
+	return true
+}
+
 func invalidField(field, sentence string) invalid { return invalid{field: {sentence}} }
 
 // add appends the Laravel sentences of the services' field problems,
@@ -62,31 +80,31 @@ func (e invalid) add(fields map[string]string, rename map[string]string) {
 	}
 }
 
-// writeError is the core.ErrorWriter of this API. Per-field problems
-// (validation, wrongly typed JSON fields, and a taken email, which the
-// services report as Conflict) are 422 with Laravel's "errors" object;
-// other client errors keep their core.StatusOf code with a message.
-func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string, fields map[string]string) {
-	switch {
-	case len(fields) > 0 && (status == http.StatusBadRequest || status == http.StatusConflict):
-		e := invalid{}
-		e.add(fields, nil)
-		writeInvalid(w, e)
+// writeError is the core.ErrorWriter of this API: Laravel's "errors"
+// object for field problems, else Laravel's message for the kind.
+func writeError(w http.ResponseWriter, _ *http.Request, f core.Failure) {
+	var inv invalid
+	if errors.As(f.Err, &inv) {
+		core.Encode(w, f.Status, errorBody{Message: msgInvalid, Errors: inv})
 		return
-	case status == http.StatusUnauthorized:
+	}
+	msg := f.Message
+	switch {
+	case len(f.Fields) > 0 && f.Status == http.StatusUnprocessableEntity:
+		e := invalid{}
+		e.add(f.Fields, nil)
+		core.Encode(w, f.Status, errorBody{Message: msgInvalid, Errors: e})
+		return
+	case f.Kind == userkit.Unauthenticated:
 		msg = msgUnauthenticated
-	case status == http.StatusForbidden:
+	case f.Kind == userkit.Forbidden:
 		msg = msgUnauthorized
-	case status < 500 && msg != "" && unicode.IsLower([]rune(msg)[0]):
+	case f.Status < 500 && msg != "" && unicode.IsLower([]rune(msg)[0]):
 		// The services' messages ("request body is not valid JSON", "the
 		// user was changed by someone else; …") read as Laravel's sentences.
 		msg = asSentence(msg)
 	}
-	core.Encode(w, status, errorBody{Message: msg})
-}
-
-func writeInvalid(w http.ResponseWriter, e invalid) {
-	core.Encode(w, http.StatusUnprocessableEntity, errorBody{Message: msgInvalid, Errors: e})
+	core.Encode(w, f.Status, errorBody{Message: msg})
 }
 
 // sentence turns a service's field problem ("is required", "must be a

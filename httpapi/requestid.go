@@ -1,4 +1,4 @@
-package core
+package httpapi
 
 import (
 	"context"
@@ -12,8 +12,10 @@ type requestIDKey struct{}
 // RequestIDHeader carries the request id in every response.
 const RequestIDHeader = "X-Request-Id"
 
-// WithRequestID gives every request a fresh 32-hex-digit id (in ctx and in
-// the X-Request-Id response header) unless an outer middleware already did.
+// WithRequestID gives every request a fresh 32-hex-digit id (in its
+// context and in the X-Request-Id response header) unless an outer
+// middleware already did. The handlers use it in error bodies and logs; a
+// host's request logger can wrap inside it and read the id with RequestID.
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RequestID(r.Context()) == "" {
