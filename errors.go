@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error so that callers (and the HTTP layer, in one table)
@@ -22,6 +23,7 @@ const (
 	Forbidden                      // the principal lacks a grant for the action
 	PreconditionFailed             // a compare-and-set update saw a stale Version
 	TooManyRequests                // a limit was reached (rate, concurrent hashing); retry later
+	Unavailable                    // the service is overloaded or a dependency is down; retry later
 )
 
 var kindNames = [...]string{
@@ -33,6 +35,7 @@ var kindNames = [...]string{
 	Forbidden:          "forbidden",
 	PreconditionFailed: "precondition failed",
 	TooManyRequests:    "too many requests",
+	Unavailable:        "unavailable",
 }
 
 // String returns the kind's name in lower case, for example "not found".
@@ -45,15 +48,20 @@ func (k Kind) String() string {
 
 // Error is the error type every userkit package returns for expected
 // failures. Fields holds per-field problems keyed by Go field name (for
-// example "Email"); the HTTP packages translate those keys to wire names.
+// example "Email"); the HTTP packages translate those keys to wire names
+// and render each Problem in their API's own words.
 type Error struct {
 	Kind Kind
 	// Message is shown to API clients, so it carries no internal detail.
 	// By convention it is lower case, without trailing punctuation.
 	Message string
 	// Fields maps a Go field name ("Email", "Attributes[0].Value") to
-	// what is wrong with it ("already taken").
-	Fields map[string]string
+	// what is wrong with it (Problem{Rule: "taken"}).
+	Fields map[string]Problem
+	// RetryAfter, when positive, is how long a client should wait before
+	// trying again (TooManyRequests, Unavailable); the HTTP layer sends it
+	// as a Retry-After header.
+	RetryAfter time.Duration
 	// Err is an underlying cause. It is never shown to API clients.
 	Err error
 }
@@ -78,7 +86,7 @@ func (e *Error) Error() string {
 			}
 			b.WriteString(k)
 			b.WriteString(": ")
-			b.WriteString(e.Fields[k])
+			b.WriteString(e.Fields[k].String())
 		}
 		b.WriteString(")")
 	}
@@ -99,7 +107,7 @@ func (e *Error) Is(target error) bool {
 	if !ok {
 		return false
 	}
-	return t.Kind == e.Kind && t.Message == "" && t.Fields == nil && t.Err == nil
+	return t.Kind == e.Kind && t.Message == "" && t.Fields == nil && t.Err == nil && t.RetryAfter == 0
 }
 
 // Sentinels for errors.Is. Each matches every *Error of its kind.
@@ -112,6 +120,7 @@ var (
 	ErrForbidden          = &Error{Kind: Forbidden}
 	ErrPreconditionFailed = &Error{Kind: PreconditionFailed}
 	ErrTooManyRequests    = &Error{Kind: TooManyRequests}
+	ErrUnavailable        = &Error{Kind: Unavailable}
 )
 
 // Errorf returns a *Error of the given kind with a formatted message. The
@@ -122,8 +131,8 @@ func Errorf(kind Kind, format string, args ...any) *Error {
 }
 
 // FieldError returns an Invalid error about a single field.
-func FieldError(field, problem string) *Error {
-	return &Error{Kind: Invalid, Message: "invalid input", Fields: map[string]string{field: problem}}
+func FieldError(field string, problem Problem) *Error {
+	return &Error{Kind: Invalid, Message: "invalid input", Fields: map[string]Problem{field: problem}}
 }
 
 // KindOf returns the kind of the first *Error in err's chain, or Internal.
@@ -137,12 +146,22 @@ func KindOf(err error) Kind {
 }
 
 // FieldsOf returns the per-field problems of the first *Error in err's chain.
-func FieldsOf(err error) map[string]string {
+func FieldsOf(err error) map[string]Problem {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Fields
 	}
 	return nil
+}
+
+// RetryAfterOf returns the RetryAfter of the first *Error in err's chain,
+// or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // MessageOf returns the client-safe message of err: the Message of its

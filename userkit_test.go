@@ -25,12 +25,12 @@ func TestErrorText(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	e := &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-		Fields: map[string]string{"LastName": "is required", "Email": "must be a valid email address"},
+		Fields: map[string]userkit.Problem{"LastName": {Rule: userkit.RuleRequired}, "Email": {Rule: userkit.RuleEmail}},
 		Err:    errors.New("cause")}
-	is.Equal(e.Error(), "invalid input (Email: must be a valid email address; LastName: is required): cause") // fields in a stable order
-	is.Equal((&userkit.Error{Kind: userkit.NotFound}).Error(), "not found")                                   // the kind stands in for a missing message
-	is.Equal(userkit.FieldsOf(fmt.Errorf("w: %w", e))["LastName"], "is required")                             // FieldsOf looks through wrapping
-	is.True(errors.Is(e, e.Err))                                                                              // the cause is reachable
+	is.Equal(e.Error(), "invalid input (Email: must be a valid email address; LastName: is required): cause")   // fields in a stable order
+	is.Equal((&userkit.Error{Kind: userkit.NotFound}).Error(), "not found")                                     // the kind stands in for a missing message
+	is.Equal(userkit.FieldsOf(fmt.Errorf("w: %w", e))["LastName"], userkit.Problem{Rule: userkit.RuleRequired}) // FieldsOf looks through wrapping
+	is.True(errors.Is(e, e.Err))                                                                                // the cause is reachable
 }
 
 func TestMessageOfHidesInternalDetail(t *testing.T) {
@@ -68,7 +68,7 @@ func TestClock(t *testing.T) {
 // Errors from every userkit package are *userkit.Error values; branch on
 // their kind with errors.Is and read per-field problems with FieldsOf.
 func ExampleKindOf() {
-	err := fmt.Errorf("add user: %w", userkit.FieldError("Email", "must be a valid email address"))
+	err := fmt.Errorf("add user: %w", userkit.FieldError("Email", userkit.Problem{Rule: userkit.RuleEmail}))
 	switch {
 	case errors.Is(err, userkit.ErrNotFound):
 		fmt.Println("not found")

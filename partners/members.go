@@ -85,7 +85,7 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 		}
 		if member {
 			return users.User{}, false, &userkit.Error{Kind: userkit.Conflict,
-				Message: "the user is already a member of this partner", Fields: map[string]string{"Email": "already a member"}}
+				Message: "the user is already a member of this partner", Fields: map[string]userkit.Problem{"Email": {Rule: userkit.RuleMember}}}
 		}
 		u = users.FromRecord(rec)
 	case errors.Is(err, userkit.ErrNotFound):
@@ -94,7 +94,7 @@ func (s *Service) attach(ctx context.Context, tx storage.Store, partnerID uuid.U
 		}
 		r := *prepared // Insert fills in the login name; keep prepared reusable
 		if u, err = s.users.Insert(ctx, tx, &r); err != nil {
-			if userkit.KindOf(err) == userkit.Conflict && userkit.FieldsOf(err)["Email"] != "" {
+			if userkit.KindOf(err) == userkit.Conflict && userkit.FieldsOf(err)["Email"].Rule == userkit.RuleTaken {
 				// Created concurrently: start over and attach it.
 				return users.User{}, false, errRace
 			}

@@ -110,7 +110,7 @@ func TestCreateMakesDefaultTeam(t *testing.T) {
 	is.Equal(got, p) // same partner
 
 	_, err = e.ps.Create(e.sys, partners.CreateParams{Name: " "})
-	is.Equal(userkit.FieldsOf(err)["Name"], "is required") // name needed
+	is.Equal(userkit.FieldsOf(err)["Name"].String(), "is required") // name needed
 
 	events, err := e.store.ListEvents(context.Background(), storage.EventFilter{PartnerID: p.ID}, userkit.PageRequest{})
 	is.NoErr(err)                                       // events
@@ -133,7 +133,7 @@ func TestUpdateRenamesDefaultTeam(t *testing.T) {
 	_, err = e.ps.Update(e.sys, p.ID, partners.UpdateParams{Name: ptr("Stale"), Version: ptr(p.Version)})
 	is.True(errors.Is(err, userkit.ErrPreconditionFailed)) // stale version
 	_, err = e.ps.Update(e.sys, p.ID, partners.UpdateParams{Name: ptr("")})
-	is.Equal(userkit.FieldsOf(err)["Name"], "is required") // cannot blank the name
+	is.Equal(userkit.FieldsOf(err)["Name"].String(), "is required") // cannot blank the name
 	cur, err := e.ps.Get(e.sys, p.ID)
 	is.NoErr(err)                   // read back
 	is.Equal(cur.Name, "Acme Corp") // failed updates wrote nothing
@@ -373,7 +373,7 @@ func TestTeams(t *testing.T) {
 
 	err = e.ps.AddTeamMember(e.sys, team.ID, inB.ID)
 	is.True(errors.Is(err, userkit.ErrInvalid))                                                          // not a member of the partner
-	is.Equal(userkit.FieldsOf(err)["UserID"], "is not a member of the team's partner")                   // says why
+	is.Equal(userkit.FieldsOf(err)["UserID"].String(), "is not a member of the team's partner")          // says why
 	is.True(errors.Is(e.ps.AddTeamMember(e.sys, team.ID, uuid.Must(uuid.NewV7())), userkit.ErrNotFound)) // no such user
 	is.NoErr(e.ps.AddTeamMember(e.sys, team.ID, inA.ID))                                                 // member joins
 	is.True(errors.Is(e.ps.AddTeamMember(e.sys, team.ID, inA.ID), userkit.ErrConflict))                  // twice

@@ -22,8 +22,8 @@ func TestAddUserTwiceNamesTheEmail(t *testing.T) {
 	a := e.partner(t, "A")
 	e.addUser(t, a.ID, "mona@example.com", "Mona", "Benson")
 	_, _, err := e.ps.AddUser(e.sys, a.ID, users.CreateParams{Email: "MONA@example.com", FirstName: "Mona", LastName: "Benson"})
-	is.True(errors.Is(err, userkit.ErrConflict))                 // already a member
-	is.Equal(userkit.FieldsOf(err)["Email"], "already a member") // reported on Email
+	is.True(errors.Is(err, userkit.ErrConflict))                          // already a member
+	is.Equal(userkit.FieldsOf(err)["Email"].String(), "already a member") // reported on Email
 }
 
 // takenNameStore fails the next user creations with the Conflict on the
@@ -44,7 +44,7 @@ type takenNameTx struct {
 
 func (t takenNameTx) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 	if t.taken.Add(-1) >= 0 {
-		return &userkit.Error{Kind: userkit.Conflict, Message: "taken", Fields: map[string]string{"LoginName": "already taken"}}
+		return &userkit.Error{Kind: userkit.Conflict, Message: "taken", Fields: map[string]userkit.Problem{"LoginName": {Rule: userkit.RuleTaken}}}
 	}
 	return t.Store.CreateUser(ctx, rec)
 }

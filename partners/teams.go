@@ -89,7 +89,7 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 		p.Name = &name
 	}
 	if rec.Default && p.Name != nil {
-		return Team{}, userkit.FieldError("Name", "the default team is named after its partner; rename the partner")
+		return Team{}, userkit.FieldError("Name", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team is named after its partner; rename the partner"})
 	}
 	var out storage.TeamRecord
 	err = txn.Update(ctx, s.store, p.Version == nil, func(tx storage.Store) error {
@@ -177,7 +177,7 @@ func (s *Service) AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) e
 			if _, err := tx.GetUser(ctx, userID); err != nil {
 				return err
 			}
-			return userkit.FieldError("UserID", "is not a member of the team's partner")
+			return userkit.FieldError("UserID", userkit.Problem{Rule: userkit.RuleNotMember, Param: "the team's partner"})
 		}
 		if err := tx.AddTeamMember(ctx, teamID, userID); err != nil {
 			return err

@@ -81,7 +81,7 @@ func toServiceAccount(r storage.ServiceAccountRecord, grants []Grant) ServiceAcc
 // grant's scope belongs to, for the audit log.
 func (s *Service) checkGrant(ctx context.Context, g GrantParams, field string) (uuid.UUID, error) {
 	if !ValidAction(g.Action) {
-		return uuid.Nil, userkit.FieldError(field+"Action", "must be \"*\", \"<family>.*\" or \"<family>.<verb>\" with a known family and verb")
+		return uuid.Nil, userkit.FieldError(field+"Action", userkit.Problem{Rule: userkit.RuleInvalid, Param: `"*", "<family>.*" or "<family>.<verb>" with a known family and verb`})
 	}
 	partnerID, err := s.checkScope(ctx, g.Scope, field+"Scope")
 	if err != nil {
@@ -108,29 +108,29 @@ func (s *Service) checkScope(ctx context.Context, sc Scope, field string) (uuid.
 	switch sc.Kind {
 	case storage.ScopeAll:
 		if sc.ID != uuid.Nil {
-			return uuid.Nil, userkit.FieldError(field, "the scope of everything takes no ID")
+			return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleExcluded, Param: "the scope of everything"})
 		}
 		return uuid.Nil, nil
 	case storage.ScopePartner:
 		if sc.ID == uuid.Nil {
-			return uuid.Nil, userkit.FieldError(field, "a partner scope needs the partner's ID")
+			return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleRequired})
 		}
 		_, err := s.store.GetPartner(ctx, sc.ID)
 		if errors.Is(err, userkit.ErrNotFound) {
-			return uuid.Nil, userkit.FieldError(field, "no such partner")
+			return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleUnknown, Param: "partner"})
 		}
 		return sc.ID, err
 	case storage.ScopePortal:
 		if sc.ID == uuid.Nil {
-			return uuid.Nil, userkit.FieldError(field, "a portal scope needs the portal's ID")
+			return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleRequired})
 		}
 		portal, err := s.store.GetPortal(ctx, sc.ID)
 		if errors.Is(err, userkit.ErrNotFound) {
-			return uuid.Nil, userkit.FieldError(field, "no such portal")
+			return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleUnknown, Param: "portal"})
 		}
 		return portal.PartnerID, err
 	}
-	return uuid.Nil, userkit.FieldError(field, "must be \"*\", \"partner:<id>\" or \"portal:<id>\"")
+	return uuid.Nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleInvalid, Param: `"*", "partner:<id>" or "portal:<id>"`})
 }
 
 // addGrant writes one checked grant and its audit event through tx.

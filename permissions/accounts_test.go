@@ -122,11 +122,11 @@ func TestServiceAccountLifecycle(t *testing.T) {
 	is.True(!allowed) // the removed grant no longer allows
 
 	_, err = f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: " "})
-	is.True(userkit.FieldsOf(err)["Name"] != "") // name required
+	is.True(userkit.FieldsOf(err)["Name"].Rule != "") // name required
 	_, err = f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{
 		Name: "bad", Grants: []permissions.GrantParams{{Action: "nope", Scope: permissions.All}},
 	})
-	is.True(userkit.FieldsOf(err)["Grants[0].Action"] != "") // initial grants are validated, by position
+	is.True(userkit.FieldsOf(err)["Grants[0].Action"].Rule != "") // initial grants are validated, by position
 
 	is.NoErr(f.authz.DeleteServiceAccount(f.sys, sa.ID))
 	_, err = f.authz.GetServiceAccount(f.sys, sa.ID)

@@ -1,7 +1,6 @@
 package permissions
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -105,5 +104,5 @@ func ParseScope(s string) (Scope, error) {
 			return Scope{Kind: kind, ID: u}, nil
 		}
 	}
-	return Scope{}, userkit.FieldError("Scope", fmt.Sprintf("%q is not \"*\", \"partner:<id>\" or \"portal:<id>\"", s))
+	return Scope{}, userkit.FieldError("Scope", userkit.Problem{Rule: userkit.RuleInvalid, Param: `"*", "partner:<id>" or "portal:<id>"`})
 }

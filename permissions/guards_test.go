@@ -59,8 +59,8 @@ func TestGrantScopeValidation(t *testing.T) {
 		permissions.PortalScope(newID()),      // no such portal
 	} {
 		_, err := f.authz.AddGrant(f.sys, target, permissions.GrantParams{Action: "users.read", Scope: sc})
-		is.Equal(kind(err), userkit.Invalid)          // refused as invalid
-		is.True(userkit.FieldsOf(err)["Scope"] != "") // on Scope
+		is.Equal(kind(err), userkit.Invalid)               // refused as invalid
+		is.True(userkit.FieldsOf(err)["Scope"].Rule != "") // on Scope
 	}
 }
 
@@ -117,7 +117,7 @@ func TestKeyBoundaries(t *testing.T) {
 
 	now := f.clock.now()
 	_, _, err = f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{ExpiresAt: &now})
-	is.True(userkit.FieldsOf(err)["ExpiresAt"] != "") // expiring now is not in the future
+	is.True(userkit.FieldsOf(err)["ExpiresAt"].Rule != "") // expiring now is not in the future
 
 	exp := now.Add(time.Hour + 789*time.Nanosecond)
 	key, secret, err := f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{ExpiresAt: &exp})

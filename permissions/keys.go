@@ -91,7 +91,7 @@ func (s *Service) ImportKey(ctx context.Context, serviceAccountID uuid.UUID, sec
 		return Key{}, err
 	}
 	if !wellFormed(secret) {
-		return Key{}, userkit.FieldError("Secret", `must be "sk:" followed by 43 URL-safe base64 characters`)
+		return Key{}, userkit.FieldError("Secret", userkit.Problem{Rule: userkit.RuleInvalid, Param: `"sk:" followed by 43 URL-safe base64 characters`})
 	}
 	return s.addKey(ctx, serviceAccountID, secret, p)
 }
@@ -106,7 +106,7 @@ func (s *Service) addKey(ctx context.Context, serviceAccountID uuid.UUID, secret
 	if p.ExpiresAt != nil {
 		exp := p.ExpiresAt.UTC().Truncate(time.Microsecond)
 		if !exp.After(now) {
-			return Key{}, userkit.FieldError("ExpiresAt", "must be in the future")
+			return Key{}, userkit.FieldError("ExpiresAt", userkit.Problem{Rule: userkit.RuleInvalid, Param: "in the future"})
 		}
 		rec.ExpiresAt = &exp
 	}

@@ -115,7 +115,7 @@ func TestResolveKeyRejects(t *testing.T) {
 
 	past := f.clock.now().Add(-time.Second)
 	_, _, err = f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{ExpiresAt: &past})
-	is.True(userkit.FieldsOf(err)["ExpiresAt"] != "") // expiry must be in the future
+	is.True(userkit.FieldsOf(err)["ExpiresAt"].Rule != "") // expiry must be in the future
 
 	is.NoErr(f.authz.DeleteServiceAccount(f.sys, sa.ID))
 	_, err = f.authz.ResolveKey(ctx, good)

@@ -48,7 +48,7 @@ func (r Role) Valid() bool { return r.rank() > 0 }
 // a reader is not at least an editor. An invalid role includes nothing.
 func (r Role) AtLeast(min Role) bool { return r.Valid() && min.Valid() && r.rank() >= min.rank() }
 
-const roleProblem = "must be one of: owner, editor, executor, reader"
+var roleProblem = userkit.Problem{Rule: userkit.RuleOneOf, Param: "owner editor executor reader"}
 
 // Resource is something users hold roles on, registered by the host under
 // its own ID (for example "p-2343").
@@ -96,7 +96,7 @@ func validateResource(p ResourceParams) error {
 		return err
 	}
 	if !resourceIDPattern.MatchString(p.ID) {
-		return userkit.FieldError("ID", "may contain only letters, digits and . _ : -")
+		return userkit.FieldError("ID", userkit.Problem{Rule: userkit.RuleCharset, Param: "letters, digits and . _ : -"})
 	}
 	return nil
 }

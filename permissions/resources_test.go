@@ -99,8 +99,8 @@ func TestSetRoleUpsertAndLists(t *testing.T) {
 	is.True(errors.Is(err, userkit.ErrNotFound)) // revoked role is gone
 
 	_, err = f.authz.SetRole(f.sys, mona, "p-1", "admin")
-	is.Equal(kind(err), userkit.Invalid)         // not one of the four roles
-	is.True(userkit.FieldsOf(err)["Role"] != "") // reported on Role
+	is.Equal(kind(err), userkit.Invalid)              // not one of the four roles
+	is.True(userkit.FieldsOf(err)["Role"].Rule != "") // reported on Role
 	_, err = f.authz.SetRole(f.sys, mona, "nope", permissions.RoleReader)
 	is.True(errors.Is(err, userkit.ErrNotFound)) // unknown resource
 	_, err = f.authz.SetRole(f.sys, newID(), "p-1", permissions.RoleReader)
@@ -126,8 +126,8 @@ func TestResourceValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			is := is.New(t)
 			_, err := f.authz.CreateResource(f.sys, c.p)
-			is.Equal(kind(err), userkit.Invalid)          // rejected
-			is.True(userkit.FieldsOf(err)[c.field] != "") // on the right field
+			is.Equal(kind(err), userkit.Invalid)               // rejected
+			is.True(userkit.FieldsOf(err)[c.field].Rule != "") // on the right field
 		})
 	}
 

@@ -69,34 +69,34 @@ const maxValueLen = 1000
 
 // checkValue reports what is wrong with v as a value of type t ("" when
 // nothing is).
-func checkValue(t AttributeType, v string) string {
+func checkValue(t AttributeType, v string) userkit.Problem {
 	if utf8.RuneCountInString(v) > maxValueLen { // characters, like every other limit
-		return "must be at most " + strconv.Itoa(maxValueLen) + " characters"
+		return userkit.Problem{Rule: userkit.RuleMax, Param: strconv.Itoa(maxValueLen)}
 	}
 	switch t {
 	case TypeBoolean:
 		if v != "true" && v != "false" {
-			return "must be \"true\" or \"false\""
+			return userkit.Problem{Rule: userkit.RuleOneOf, Param: "true false"}
 		}
 	case TypeNumber:
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return "must be a number"
+			return userkit.Problem{Rule: userkit.RuleInvalid, Param: "a number"}
 		}
 	case TypeTime:
 		if _, err := time.Parse(time.RFC3339, v); err != nil {
-			return "must be an RFC 3339 time such as 2025-05-21T10:00:00Z"
+			return userkit.Problem{Rule: userkit.RuleInvalid, Param: "an RFC 3339 time such as 2025-05-21T10:00:00Z"}
 		}
 	}
-	return ""
+	return userkit.Problem{}
 }
 
 // validateAttribute checks a definition as created or as it would be after
 // an update, so both follow one set of rules.
 func validateAttribute(p AttributeParams) error {
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	if !p.Type.Valid() {
-		fields["Type"] = "must be one of: STRING, BOOLEAN, NUMBER, TIME"
+		fields["Type"] = userkit.Problem{Rule: userkit.RuleOneOf, Param: "STRING BOOLEAN NUMBER TIME"}
 	}
 	return check(p, fields)
 }
@@ -196,7 +196,7 @@ func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p Attribute
 			}
 			if several {
 				return &userkit.Error{Kind: userkit.Conflict, Message: "members hold several values of this attribute",
-					Fields: map[string]string{"AllowMultipleValues": "members hold several values"}}
+					Fields: map[string]userkit.Problem{"AllowMultipleValues": {Rule: userkit.RuleImmutable, Param: "members hold several values"}}}
 			}
 		}
 		setIf(&rec.Name, p.Name)

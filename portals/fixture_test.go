@@ -108,4 +108,4 @@ func (f *fixture) serviceAccount(grants ...permissions.GrantParams) context.Cont
 
 func kind(err error) userkit.Kind { return userkit.KindOf(err) }
 
-func field(err error, name string) string { return userkit.FieldsOf(err)[name] }
+func field(err error, name string) string { return userkit.FieldsOf(err)[name].String() }

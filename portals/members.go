@@ -81,7 +81,7 @@ func memberTarget(portalID, userID uuid.UUID) string {
 // roles in the order given without repeats, the locale, and attribute
 // values grouped by attribute in order of first appearance.
 func membership(ctx context.Context, st storage.Store, portal storage.PortalRecord, p AddUserParams) ([]uuid.UUID, string, []storage.AttributeValue, error) {
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	roleRecs, err := st.ListPortalRoles(ctx, portal.ID)
 	if err != nil {
 		return nil, "", nil, err
@@ -90,7 +90,7 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 	for _, id := range p.RoleIDs {
 		known := slices.ContainsFunc(roleRecs, func(r storage.PortalRoleRecord) bool { return r.ID == id })
 		if !known {
-			fields["RoleIDs"] = fmt.Sprintf("%s is not a role of this portal", id)
+			fields["RoleIDs"] = userkit.Problem{Rule: userkit.RuleUnknown, Param: "role of this portal"}
 			break
 		}
 		if !slices.Contains(roles, id) {
@@ -98,7 +98,7 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 		}
 	}
 	if len(p.RoleIDs) == 0 {
-		fields["RoleIDs"] = "at least one role is required"
+		fields["RoleIDs"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 
 	locale := p.Locale
@@ -119,11 +119,11 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 		field := fmt.Sprintf("Attributes[%d]", i)
 		at := slices.IndexFunc(defs, func(d storage.AttributeRecord) bool { return d.ID == in.ID })
 		if at < 0 {
-			fields[field+".ID"] = "is not an attribute of this portal"
+			fields[field+".ID"] = userkit.Problem{Rule: userkit.RuleUnknown, Param: "attribute of this portal"}
 			continue
 		}
 		def := defs[at]
-		if problem := checkValue(AttributeType(def.Type), in.Value); problem != "" {
+		if problem := checkValue(AttributeType(def.Type), in.Value); problem != (userkit.Problem{}) {
 			fields[field+".Value"] = problem
 			continue
 		}
@@ -134,7 +134,7 @@ func membership(ctx context.Context, st storage.Store, portal storage.PortalReco
 		case def.AllowMultipleValues:
 			values[j].Values = append(values[j].Values, in.Value)
 		default:
-			fields[field+".ID"] = fmt.Sprintf("attribute %q takes one value", def.Name)
+			fields[field+".ID"] = userkit.Problem{Rule: userkit.RuleSingle, Param: def.Name}
 		}
 	}
 	if len(fields) > 0 {

@@ -86,18 +86,18 @@ var (
 	localePattern        = regexp.MustCompile(`^[a-z]{2}(_[A-Z]{2})?$`)
 )
 
-const (
-	technicalNameProblem = "must be 2 to 63 characters of a-z, 0-9 and -"
-	localeProblem        = "must look like \"en\" or \"en_US\""
+var (
+	technicalNameProblem = userkit.Problem{Rule: userkit.RuleInvalid, Param: "2 to 63 characters of a-z, 0-9 and -"}
+	localeProblem        = userkit.Problem{Rule: userkit.RuleInvalid, Param: `a locale like "en" or "en_US"`}
 )
 
 // validatePortal checks a portal as created or as it would be after an
 // update, so both follow one set of rules.
 func validatePortal(p CreateParams) error {
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	checkPattern(fields, "TechnicalName", p.TechnicalName, technicalNamePattern, technicalNameProblem)
 	if p.DefaultLocale == "" {
-		fields["DefaultLocale"] = "is required"
+		fields["DefaultLocale"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	checkPattern(fields, "DefaultLocale", p.DefaultLocale, localePattern, localeProblem)
 	return check(p, fields)
@@ -138,7 +138,7 @@ func (s *Service) Create(ctx context.Context, p CreateParams) (Portal, error) {
 		if p.PartnerID != uuid.Nil {
 			if _, err := tx.GetPartner(ctx, p.PartnerID); err != nil {
 				if errors.Is(err, userkit.ErrNotFound) {
-					return userkit.FieldError("PartnerID", "no such partner")
+					return userkit.FieldError("PartnerID", userkit.Problem{Rule: userkit.RuleUnknown, Param: "partner"})
 				}
 				return err
 			}
@@ -158,7 +158,7 @@ func (s *Service) Create(ctx context.Context, p CreateParams) (Portal, error) {
 // the technical name is the portal's only unique field besides its fresh ID.
 func technicalNameTaken(err error) error {
 	if errors.Is(err, userkit.ErrConflict) {
-		return &userkit.Error{Kind: userkit.Conflict, Message: "technical name is taken", Fields: map[string]string{"TechnicalName": "is taken"}, Err: err}
+		return &userkit.Error{Kind: userkit.Conflict, Message: "technical name is taken", Fields: map[string]userkit.Problem{"TechnicalName": {Rule: userkit.RuleTaken}}, Err: err}
 	}
 	return err
 }
@@ -264,7 +264,7 @@ func setIf[T any](dst *T, v *T) {
 
 // checkPattern records problem for field when a non-empty value does not
 // match re (an empty one is left to the "required" tag).
-func checkPattern(fields map[string]string, field, value string, re *regexp.Regexp, problem string) {
+func checkPattern(fields map[string]userkit.Problem, field, value string, re *regexp.Regexp, problem userkit.Problem) {
 	if value != "" && !re.MatchString(value) {
 		fields[field] = problem
 	}
@@ -274,14 +274,14 @@ func checkPattern(fields map[string]string, field, value string, re *regexp.Rege
 // problems found by hand, so the caller gets every problem in one Invalid
 // error. A tag problem wins for the same field ("is required" is the more
 // useful message).
-func check(params any, extra map[string]string) error {
+func check(params any, extra map[string]userkit.Problem) error {
 	err := validate.Struct(params)
 	if err != nil && userkit.FieldsOf(err) == nil {
 		return err
 	}
 	fields := maps.Clone(userkit.FieldsOf(err))
 	if fields == nil {
-		fields = map[string]string{}
+		fields = map[string]userkit.Problem{}
 	}
 	for k, v := range extra {
 		if _, seen := fields[k]; !seen {

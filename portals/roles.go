@@ -39,7 +39,7 @@ func toRole(r storage.PortalRoleRecord) Role {
 // client can fix: Name is unique within the portal.
 func nameTaken(err error) error {
 	if userkit.KindOf(err) == userkit.Conflict {
-		return &userkit.Error{Kind: userkit.Conflict, Message: "name is taken in this portal", Fields: map[string]string{"Name": "is taken"}, Err: err}
+		return &userkit.Error{Kind: userkit.Conflict, Message: "name is taken in this portal", Fields: map[string]userkit.Problem{"Name": {Rule: userkit.RuleTaken}}, Err: err}
 	}
 	return err
 }
@@ -113,7 +113,7 @@ func (s *Service) UpdateRole(ctx context.Context, id uuid.UUID, p RoleUpdatePara
 			return nil
 		}
 		if rec.IsSystem {
-			return userkit.FieldError("Name", "a system role cannot be renamed")
+			return userkit.FieldError("Name", userkit.Problem{Rule: userkit.RuleImmutable, Param: "a system role cannot be renamed"})
 		}
 		rec.Name = *p.Name
 		if err := tx.UpdatePortalRole(ctx, rec); err != nil {

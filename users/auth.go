@@ -133,15 +133,15 @@ func (s *Service) ChangePassword(ctx context.Context, id uuid.UUID, current, nex
 	if err := s.authz.RequireForUser(ctx, permissions.UsersUpdate, id); err != nil {
 		return err
 	}
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	if current == "" {
-		fields["CurrentPassword"] = "is required"
+		fields["CurrentPassword"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	if err := s.policy.Validate(next); err != nil {
 		mergeFields(fields, err)
 	}
 	if next != confirm {
-		fields["ConfirmPassword"] = "does not match the new password"
+		fields["ConfirmPassword"] = userkit.Problem{Rule: userkit.RuleMismatch, Param: "the new password"}
 	}
 	if len(fields) > 0 {
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
@@ -150,7 +150,7 @@ func (s *Service) ChangePassword(ctx context.Context, id uuid.UUID, current, nex
 	if err != nil {
 		return err
 	}
-	wrong := userkit.FieldError("CurrentPassword", "is incorrect")
+	wrong := userkit.FieldError("CurrentPassword", userkit.Problem{Rule: userkit.RuleIncorrect})
 	if rec.PasswordHash == "" || len(current) > s.maxPasswordBytes() {
 		return wrong
 	}

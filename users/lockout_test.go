@@ -22,13 +22,13 @@ func TestChangePasswordHonoursLockout(t *testing.T) {
 	self := permissions.WithPrincipal(context.Background(), permissions.UserPrincipal(u.ID))
 	for range 3 {
 		err := e.us.ChangePassword(self, u.ID, "Wrongpassword1", "Otherpassword34", "Otherpassword34")
-		is.Equal(userkit.FieldsOf(err)["CurrentPassword"], "is incorrect") // a wrong guess
+		is.Equal(userkit.FieldsOf(err)["CurrentPassword"].String(), "is incorrect") // a wrong guess
 	}
 	is.Equal(e.record(t, u.ID).Status, string(users.StatusLocked)) // locked at the limit
 
 	before := e.record(t, u.ID).PasswordHash
 	err := e.us.ChangePassword(self, u.ID, goodPassword, "Otherpassword34", "Otherpassword34")
-	is.Equal(userkit.FieldsOf(err)["CurrentPassword"], "is incorrect") // the right guess looks like a wrong one
-	is.Equal(e.record(t, u.ID).PasswordHash, before)                   // and changes nothing
-	is.Equal(e.record(t, u.ID).Status, string(users.StatusLocked))     // still locked
+	is.Equal(userkit.FieldsOf(err)["CurrentPassword"].String(), "is incorrect") // the right guess looks like a wrong one
+	is.Equal(e.record(t, u.ID).PasswordHash, before)                            // and changes nothing
+	is.Equal(e.record(t, u.ID).Status, string(users.StatusLocked))              // still locked
 }

@@ -165,5 +165,5 @@ func checkImportedHash(h string) error {
 	} else if _, err := parsePHC(h); err == nil {
 		return nil
 	}
-	return userkit.FieldError("PasswordHash", "must be a bcrypt hash or an argon2id PHC string")
+	return userkit.FieldError("PasswordHash", userkit.Problem{Rule: userkit.RuleInvalid, Param: "a bcrypt hash or an argon2id PHC string"})
 }

@@ -64,7 +64,7 @@ func TestOverlongPasswordIsNotHashed(t *testing.T) {
 	_, err := s.Authenticate(cancelled, "mona@example.com", strings.Repeat("x", 4*DefaultPolicy.MaxLength+1))
 	is.True(errors.Is(err, userkit.ErrUnauthenticated)) // refused before hashing
 	_, err = s.Prepare(cancelled, CreateParams{Email: "a@example.com", FirstName: "A", LastName: "B", Password: strings.Repeat("A1", 65)})
-	is.Equal(userkit.FieldsOf(err)["Password"], "must be at most 128 characters") // refused before hashing
+	is.Equal(userkit.FieldsOf(err)["Password"].String(), "must be at most 128 characters") // refused before hashing
 }
 
 func TestPHCRoundTrip(t *testing.T) {

@@ -1,7 +1,7 @@
 package users
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -70,22 +70,22 @@ func (p PasswordPolicy) isZero() bool {
 // first, so over-long input is refused before anything else (and before
 // any hashing).
 func (p PasswordPolicy) Validate(pw string) error {
-	if problem := p.problem(pw); problem != "" {
+	if problem := p.problem(pw); problem != (userkit.Problem{}) {
 		return userkit.FieldError("Password", problem)
 	}
 	return nil
 }
 
-func (p PasswordPolicy) problem(pw string) string {
+func (p PasswordPolicy) problem(pw string) userkit.Problem {
 	if pw == "" {
-		return "is required"
+		return userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	n := utf8.RuneCountInString(pw)
 	if p.MaxLength > 0 && n > p.MaxLength {
-		return fmt.Sprintf("must be at most %d characters", p.MaxLength)
+		return userkit.Problem{Rule: userkit.RuleMax, Param: strconv.Itoa(p.MaxLength)}
 	}
 	if n < p.MinLength {
-		return fmt.Sprintf("must be at least %d characters", p.MinLength)
+		return userkit.Problem{Rule: userkit.RuleMin, Param: strconv.Itoa(p.MinLength)}
 	}
 	var digit, upper, lower, symbol bool
 	for _, r := range pw {
@@ -102,18 +102,18 @@ func (p PasswordPolicy) problem(pw string) string {
 	}
 	switch {
 	case p.RequireDigit && !digit:
-		return "must contain at least one digit"
+		return userkit.Problem{Rule: userkit.RuleContains, Param: "digit"}
 	case p.RequireUpper && !upper:
-		return "must contain at least one upper-case letter"
+		return userkit.Problem{Rule: userkit.RuleContains, Param: "upper-case letter"}
 	case p.RequireLower && !lower:
-		return "must contain at least one lower-case letter"
+		return userkit.Problem{Rule: userkit.RuleContains, Param: "lower-case letter"}
 	case p.RequireSymbol && !symbol:
-		return "must contain at least one symbol"
+		return userkit.Problem{Rule: userkit.RuleContains, Param: "symbol"}
 	}
 	for _, b := range p.Blocklist {
 		if strings.EqualFold(pw, b) {
-			return "is too common"
+			return userkit.Problem{Rule: userkit.RuleCommon}
 		}
 	}
-	return ""
+	return userkit.Problem{}
 }

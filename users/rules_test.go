@@ -38,7 +38,7 @@ func TestPasswordPolicyEdges(t *testing.T) {
 				is.NoErr(err) // valid password
 				return
 			}
-			is.Equal(userkit.FieldsOf(err)["Password"], c.want) // names the rule
+			is.Equal(userkit.FieldsOf(err)["Password"].String(), c.want) // names the rule
 		})
 	}
 }
@@ -49,7 +49,7 @@ func TestBlocklistOnlyPolicyIsKept(t *testing.T) {
 	e := newEnv(t, &users.Options{Policy: users.PasswordPolicy{Blocklist: []string{goodPassword}}})
 	is.Equal(len(e.us.Policy().Blocklist), 1) // a policy with only a blocklist is not the zero policy
 	_, err := e.us.Create(e.sys, users.CreateParams{Email: "a@example.com", FirstName: "A", LastName: "B", Password: goodPassword})
-	is.Equal(userkit.FieldsOf(err)["Password"], "is too common") // the blocklist applies
+	is.Equal(userkit.FieldsOf(err)["Password"].String(), "is too common") // the blocklist applies
 }
 
 func TestNegativeMaxFailedLoginsNeverLocks(t *testing.T) {
@@ -110,11 +110,11 @@ func TestUpdateAndListInputs(t *testing.T) {
 	is.Equal(got.Email, "Mona.B@example.com") // an updated email is trimmed like a created one
 
 	_, err = e.us.List(e.sys, users.ListParams{Status: "bogus"})
-	is.Equal(userkit.FieldsOf(err)["Status"], "must be one of: active suspended locked") // unknown status filter
+	is.Equal(userkit.FieldsOf(err)["Status"].String(), "must be one of: active, suspended, locked") // unknown status filter
 	_, err = e.us.List(e.sys, users.ListParams{Search: strings.Repeat("é", 200)})
 	is.NoErr(err) // the search limit counts characters
 	_, err = e.us.List(e.sys, users.ListParams{Search: strings.Repeat("é", 201)})
-	is.True(userkit.FieldsOf(err)["Search"] != "") // and holds at 200
+	is.True(userkit.FieldsOf(err)["Search"].Rule != "") // and holds at 200
 }
 
 func TestLongLoginNamesAreCut(t *testing.T) {
@@ -152,7 +152,7 @@ func (t racyTx) UpdateUser(ctx context.Context, rec storage.UserRecord, expect i
 
 func (t racyTx) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 	if t.s.takenNames.Add(-1) >= 0 {
-		return &userkit.Error{Kind: userkit.Conflict, Message: "taken", Fields: map[string]string{"LoginName": "already taken"}}
+		return &userkit.Error{Kind: userkit.Conflict, Message: "taken", Fields: map[string]userkit.Problem{"LoginName": {Rule: userkit.RuleTaken}}}
 	}
 	return t.Store.CreateUser(ctx, rec)
 }

@@ -158,13 +158,13 @@ func (s *Service) Prepare(ctx context.Context, p CreateParams) (storage.UserReco
 	if rec.Provider == "" {
 		rec.Provider = "password"
 	}
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	if err := validate.Struct(profileOf(&rec)); err != nil {
 		mergeFields(fields, err)
 	}
 	switch {
 	case p.Password != "" && p.PasswordHash != "":
-		fields["PasswordHash"] = "cannot be combined with Password"
+		fields["PasswordHash"] = userkit.Problem{Rule: userkit.RuleExcluded, Param: "Password"}
 	case p.Password != "":
 		if err := s.policy.Validate(p.Password); err != nil {
 			mergeFields(fields, err)
@@ -220,12 +220,12 @@ func IsLoginNameConflict(err error) bool {
 func emailConflict(err error) error {
 	if _, ok := userkit.FieldsOf(err)["EmailNorm"]; ok && userkit.KindOf(err) == userkit.Conflict {
 		return &userkit.Error{Kind: userkit.Conflict, Message: "email already taken",
-			Fields: map[string]string{"Email": "already taken"}}
+			Fields: map[string]userkit.Problem{"Email": {Rule: userkit.RuleTaken}}}
 	}
 	return err
 }
 
-func mergeFields(dst map[string]string, err error) {
+func mergeFields(dst map[string]userkit.Problem, err error) {
 	for k, v := range userkit.FieldsOf(err) {
 		if _, ok := dst[k]; !ok {
 			dst[k] = v

@@ -77,14 +77,14 @@ func TestEmailUniqueCaseInsensitive(t *testing.T) {
 	e := newEnv(t, nil)
 	first := e.create(t, "Mona@Example.com", "Mona", "Benson")
 	_, err := e.us.Create(e.sys, users.CreateParams{Email: " mona@example.COM", FirstName: "M", LastName: "B"})
-	is.True(errors.Is(err, userkit.ErrConflict))              // same email, other case
-	is.Equal(userkit.FieldsOf(err)["Email"], "already taken") // reported on Email
+	is.True(errors.Is(err, userkit.ErrConflict))                       // same email, other case
+	is.Equal(userkit.FieldsOf(err)["Email"].String(), "already taken") // reported on Email
 
 	other := e.create(t, "other@example.com", "Other", "One")
 	_, err = e.us.Update(e.sys, other.ID, users.UpdateParams{Email: ptr("MONA@example.com")})
-	is.True(errors.Is(err, userkit.ErrConflict))              // update to a taken email
-	is.Equal(userkit.FieldsOf(err)["Email"], "already taken") // reported on Email
-	is.Equal(e.record(t, first.ID).Email, "Mona@Example.com") // first user untouched
+	is.True(errors.Is(err, userkit.ErrConflict))                       // update to a taken email
+	is.Equal(userkit.FieldsOf(err)["Email"].String(), "already taken") // reported on Email
+	is.Equal(e.record(t, first.ID).Email, "Mona@Example.com")          // first user untouched
 }
 
 func TestCreateValidation(t *testing.T) {
@@ -101,18 +101,18 @@ func TestCreateValidation(t *testing.T) {
 	})
 	is.True(errors.Is(err, userkit.ErrInvalid)) // invalid input
 	f := userkit.FieldsOf(err)
-	is.Equal(f["Email"], "must be a valid email address")            // email format
-	is.Equal(f["FirstName"], "is required")                          // blank name
-	is.Equal(f["LastName"], "must be at most 100 characters")        // name length in runes
-	is.Equal(f["Status"], "must be one of: active suspended locked") // status
-	is.Equal(f["City"], "must be at most 200 characters")            // optional field length
-	is.Equal(f["Password"], "must be at least 10 characters")        // policy
+	is.Equal(f["Email"].String(), "must be a valid email address")              // email format
+	is.Equal(f["FirstName"].String(), "is required")                            // blank name
+	is.Equal(f["LastName"].String(), "must be at most 100 characters")          // name length in runes
+	is.Equal(f["Status"].String(), "must be one of: active, suspended, locked") // status
+	is.Equal(f["City"].String(), "must be at most 200 characters")              // optional field length
+	is.Equal(f["Password"].String(), "must be at least 10 characters")          // policy
 
 	_, err = e.us.Create(e.sys, users.CreateParams{Email: "a@example.com", FirstName: "A", LastName: strings.Repeat("é", 100)})
 	is.NoErr(err) // 100 multi-byte runes fit
 
 	_, err = e.us.Create(e.sys, users.CreateParams{Email: "b@example.com", FirstName: "B", LastName: "B", PasswordHash: "plain-text"})
-	is.Equal(userkit.FieldsOf(err)["PasswordHash"], "must be a bcrypt hash or an argon2id PHC string") // unknown hash refused
+	is.Equal(userkit.FieldsOf(err)["PasswordHash"].String(), "must be a bcrypt hash or an argon2id PHC string") // unknown hash refused
 
 	list, err := e.us.List(e.sys, users.ListParams{})
 	is.NoErr(err)                // list
@@ -155,8 +155,8 @@ func TestPasswordPolicy(t *testing.T) {
 				is.NoErr(err) // valid password
 				return
 			}
-			is.True(errors.Is(err, userkit.ErrInvalid))         // refused
-			is.Equal(userkit.FieldsOf(err)["Password"], c.want) // names the rule
+			is.True(errors.Is(err, userkit.ErrInvalid))                  // refused
+			is.Equal(userkit.FieldsOf(err)["Password"].String(), c.want) // names the rule
 		})
 	}
 }
@@ -195,9 +195,9 @@ func TestUpdate(t *testing.T) {
 	is.Equal(e.record(t, u.ID).EmailNorm, "mona.new@example.com") // normalised email stored
 
 	_, err = e.us.Update(e.sys, u.ID, users.UpdateParams{FirstName: ptr(""), Email: ptr("nope")})
-	is.True(errors.Is(err, userkit.ErrInvalid))                 // invalid update
-	is.Equal(userkit.FieldsOf(err)["FirstName"], "is required") // name cannot be blanked
-	is.Equal(userkit.FieldsOf(err)["Email"], "must be a valid email address")
+	is.True(errors.Is(err, userkit.ErrInvalid))                          // invalid update
+	is.Equal(userkit.FieldsOf(err)["FirstName"].String(), "is required") // name cannot be blanked
+	is.Equal(userkit.FieldsOf(err)["Email"].String(), "must be a valid email address")
 
 	_, err = e.us.Update(e.sys, uuid.Must(uuid.NewV7()), users.UpdateParams{City: ptr("x")})
 	is.True(errors.Is(err, userkit.ErrNotFound)) // missing user
@@ -406,12 +406,12 @@ func TestSelfService(t *testing.T) {
 	is.True(errors.Is(e.us.SetPassword(self, u.ID, "Otherpassword34"), userkit.ErrForbidden)) // must prove the current password
 
 	err = e.us.ChangePassword(self, u.ID, "wrong-password", "Otherpassword34", "Otherpassword34")
-	is.Equal(userkit.FieldsOf(err)["CurrentPassword"], "is incorrect") // wrong current password
-	is.Equal(e.record(t, u.ID).FailedLogins, 1)                        // counted as a failure
+	is.Equal(userkit.FieldsOf(err)["CurrentPassword"].String(), "is incorrect") // wrong current password
+	is.Equal(e.record(t, u.ID).FailedLogins, 1)                                 // counted as a failure
 	err = e.us.ChangePassword(self, u.ID, goodPassword, "Otherpassword34", "Otherpassword35")
-	is.Equal(userkit.FieldsOf(err)["ConfirmPassword"], "does not match the new password") // confirmation differs
+	is.Equal(userkit.FieldsOf(err)["ConfirmPassword"].String(), "does not match the new password") // confirmation differs
 	err = e.us.ChangePassword(self, u.ID, goodPassword, "weak", "weak")
-	is.Equal(userkit.FieldsOf(err)["Password"], "must be at least 10 characters")                 // policy applies
+	is.Equal(userkit.FieldsOf(err)["Password"].String(), "must be at least 10 characters")        // policy applies
 	is.NoErr(e.us.ChangePassword(self, u.ID, goodPassword, "Otherpassword34", "Otherpassword34")) // change
 
 	_, err = e.us.Authenticate(context.Background(), "mona@example.com", goodPassword)
@@ -467,8 +467,8 @@ func TestCreateRefusesControlCharacters(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t, nil)
 	_, err := e.us.Create(e.sys, users.CreateParams{Email: "nul@example.com", FirstName: "Mo\x00na", LastName: "Benson"})
-	is.Equal(userkit.KindOf(err), userkit.Invalid)    // a NUL is refused on every store alike
-	is.True(userkit.FieldsOf(err)["FirstName"] != "") // and named
+	is.Equal(userkit.KindOf(err), userkit.Invalid)         // a NUL is refused on every store alike
+	is.True(userkit.FieldsOf(err)["FirstName"].Rule != "") // and named
 	_, err = e.us.GetByEmail(e.sys, "nul@example.com")
 	is.True(errors.Is(err, userkit.ErrNotFound)) // nothing was stored
 }

@@ -306,7 +306,7 @@ func (p portalCreate) params() (portals.CreateParams, error) {
 	if p.PartnerID != nil {
 		id, err := parseID(*p.PartnerID)
 		if err != nil {
-			return out, userkit.FieldError("partner_id", "must be a partner id (a UUID) or null")
+			return out, userkit.FieldError("partner_id", userkit.Problem{Rule: userkit.RuleInvalid, Param: "a partner id (a UUID) or null"})
 		}
 		out.PartnerID = id
 	}
@@ -365,7 +365,7 @@ func (p resourcePatch) params(version *int64) (permissions.ResourceUpdateParams,
 func (g grantCreate) params(field string) (permissions.GrantParams, error) {
 	sc, err := permissions.ParseScope(g.Scope)
 	if err != nil {
-		return permissions.GrantParams{}, userkit.FieldError(field+"scope", `must be "*", "partner:<partner id>" or "portal:<portal id>"`)
+		return permissions.GrantParams{}, userkit.FieldError(field+"scope", userkit.Problem{Rule: userkit.RuleInvalid, Param: `"*", "partner:<partner id>" or "portal:<portal id>"`})
 	}
 	return permissions.GrantParams{Action: g.Action, Scope: sc}, nil
 }
@@ -395,7 +395,7 @@ func (p keyCreate) params() (permissions.KeyParams, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, *p.ExpiresAt)
 	if err != nil {
-		return permissions.KeyParams{}, userkit.FieldError("expires_at", "must be an RFC 3339 time, e.g. 2024-06-23T21:02:00Z")
+		return permissions.KeyParams{}, userkit.FieldError("expires_at", userkit.Problem{Rule: userkit.RuleInvalid, Param: "an RFC 3339 time, e.g. 2024-06-23T21:02:00Z"})
 	}
 	return permissions.KeyParams{ExpiresAt: &t}, nil
 }

@@ -43,7 +43,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, f core.Failure) {
 	if len(f.Fields) > 0 && f.Kind == userkit.Invalid {
 		p.Errors = make(map[string]string, len(f.Fields))
 		for k, v := range f.Fields {
-			p.Errors[wireField(k)] = v
+			p.Errors[wireField(k)] = core.Text(v)
 		}
 	}
 	if f.Kind == userkit.Unauthenticated {
@@ -139,7 +139,7 @@ func snake(s string) string {
 }
 
 // queryError is a bad query parameter: an unreadable request (400).
-func queryError(param, problem string) error {
+func queryError(param string, problem userkit.Problem) error {
 	return core.Malformed(&userkit.Error{Kind: userkit.Invalid, Message: "invalid query parameter",
-		Fields: map[string]string{param: problem}})
+		Fields: map[string]userkit.Problem{param: problem}})
 }

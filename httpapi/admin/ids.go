@@ -48,7 +48,7 @@ func queryID(r *http.Request, name string) (uuid.UUID, error) {
 	}
 	id, err := parseID(s)
 	if err != nil {
-		return uuid.Nil, queryError(name, "must be a UUID")
+		return uuid.Nil, queryError(name, userkit.Problem{Rule: userkit.RuleUUID})
 	}
 	return id, nil
 }

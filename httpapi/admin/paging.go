@@ -37,7 +37,7 @@ type next struct {
 func pageRequest(r *http.Request) (userkit.PageRequest, error) {
 	limit, err := core.QueryInt(r, "limit", defaultLimit, core.Range{Min: 1, Max: maxLimit})
 	if err != nil {
-		return userkit.PageRequest{}, queryError("limit", "must be an integer from 1 to "+strconv.Itoa(maxLimit))
+		return userkit.PageRequest{}, queryError("limit", userkit.Problem{Rule: userkit.RuleInvalid, Param: "an integer from 1 to " + strconv.Itoa(maxLimit)})
 	}
 	pr := userkit.PageRequest{Limit: limit}
 	if s := r.URL.Query().Get("after"); s != "" {
@@ -50,7 +50,7 @@ func pageRequest(r *http.Request) (userkit.PageRequest, error) {
 	return pr, nil
 }
 
-var errBadCursor = queryError("after", "is not a cursor returned by this API")
+var errBadCursor = queryError("after", userkit.Problem{Rule: userkit.RuleCursor})
 
 // listOf renders a page. A cursor the store could not read is the
 // client's unreadable request, not a validation failure.

@@ -35,7 +35,7 @@ func (o optional[T]) value(field string) (*T, error) {
 	case !o.Set:
 		return nil, nil
 	case o.Null:
-		return nil, userkit.FieldError(field, "cannot be null")
+		return nil, userkit.FieldError(field, userkit.Problem{Rule: userkit.RuleNull})
 	}
 	v := o.Value
 	return &v, nil
@@ -73,17 +73,17 @@ func checkReadOnly(v any) error {
 	if rv.Kind() == reflect.Pointer {
 		rv = rv.Elem()
 	}
-	var fields map[string]string
+	var fields map[string]userkit.Problem
 	for i := 0; i < rv.NumField(); i++ {
 		f := rv.Type().Field(i)
 		if f.Type != readOnlyType || !rv.Field(i).Bool() {
 			continue
 		}
 		if fields == nil {
-			fields = map[string]string{}
+			fields = map[string]userkit.Problem{}
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		fields[name] = "cannot be changed"
+		fields[name] = userkit.Problem{Rule: userkit.RuleImmutable}
 	}
 	if fields == nil {
 		return nil

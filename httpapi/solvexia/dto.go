@@ -114,13 +114,13 @@ type createUserRequest struct {
 // Formats, lengths and the password policy are the service's to check.
 // Problems are keyed by wire name.
 func (c createUserRequest) params() (users.CreateParams, error) {
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	for name, v := range map[string]string{
 		"email": c.Email, "firstName": c.FirstName, "lastName": c.LastName,
 		"password": c.Password, "userRole": c.UserRole, "timezone": c.Timezone,
 	} {
 		if strings.TrimSpace(v) == "" {
-			fields[name] = "is required"
+			fields[name] = userkit.Problem{Rule: userkit.RuleRequired}
 		}
 	}
 	role := enumField(fields, "userRole", userRoles, c.UserRole)
@@ -136,7 +136,7 @@ func (c createUserRequest) params() (users.CreateParams, error) {
 
 // enumField parses v as a value of e into fields' problems; an empty v is
 // left to the required check.
-func enumField(fields map[string]string, name string, e enum, v string) string {
+func enumField(fields map[string]userkit.Problem, name string, e enum, v string) string {
 	if v == "" {
 		return ""
 	}
@@ -147,7 +147,7 @@ func enumField(fields map[string]string, name string, e enum, v string) string {
 	return out
 }
 
-func invalid(fields map[string]string) error {
+func invalid(fields map[string]userkit.Problem) error {
 	return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
 }
 
@@ -196,13 +196,13 @@ type updateUserRequest struct {
 // status, timezone, role) refuse null.
 func (u updateUserRequest) params() (users.UpdateParams, error) {
 	var p users.UpdateParams
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	required := func(name string, f nullString) *string {
 		switch {
 		case !f.Set:
 			return nil
 		case f.Null:
-			fields[name] = "must not be null"
+			fields[name] = userkit.Problem{Rule: userkit.RuleNull}
 			return nil
 		}
 		v := f.Value
@@ -248,9 +248,9 @@ func (u updateUserRequest) params() (users.UpdateParams, error) {
 			t, err := time.Parse(dateOfBirthLayout, v)
 			switch {
 			case err != nil:
-				fields["dateOfBirth"] = "must be a date in the form dd/MM/yyyy"
+				fields["dateOfBirth"] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a date in the form dd/MM/yyyy"}
 			case t.Year() < minBirthYear:
-				fields["dateOfBirth"] = "must not be before 01/01/1900"
+				fields["dateOfBirth"] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "01/01/1900 or later"}
 			default:
 				dob = &t
 			}
@@ -288,9 +288,9 @@ type setPermissionRequest struct {
 
 // permissionRole checks a permission role from a body; problems go into
 // fields under "role".
-func permissionRole(fields map[string]string, role string) permissions.Role {
+func permissionRole(fields map[string]userkit.Problem, role string) permissions.Role {
 	if role == "" {
-		fields["role"] = "is required"
+		fields["role"] = userkit.Problem{Rule: userkit.RuleRequired}
 		return ""
 	}
 	return permissions.Role(enumField(fields, "role", permissionRoles, role))

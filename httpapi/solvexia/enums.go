@@ -3,6 +3,7 @@ package solvexia
 import (
 	"strings"
 
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/users"
 )
@@ -12,10 +13,10 @@ import (
 // and always written back in the documented spelling.
 type enum struct {
 	byFold  map[string]string
-	problem string // the validation message for a value outside the enum
+	problem userkit.Problem // what is wrong with a value outside the enum
 }
 
-func newEnum(problem string, values ...string) enum {
+func newEnum(problem userkit.Problem, values ...string) enum {
 	e := enum{byFold: make(map[string]string, len(values)), problem: problem}
 	for _, v := range values {
 		e.byFold[fold(v)] = v
@@ -49,13 +50,13 @@ const (
 )
 
 var (
-	userRoles = newEnum("must be one of: Subscriber, Designer, ClientAdmin, SVXAdmin",
+	userRoles = newEnum(oneOf(roleSubscriber, roleDesigner, roleClientAdmin, roleSVXAdmin),
 		roleSubscriber, roleDesigner, roleClientAdmin, roleSVXAdmin)
-	timezoneEnum = newEnum(`must be one of the documented TimeZone names, e.g. "(UTC+10:00) Canberra, Melbourne, Sydney"`,
+	timezoneEnum = newEnum(userkit.Problem{Rule: userkit.RuleInvalid, Param: `one of the documented TimeZone names, e.g. "(UTC+10:00) Canberra, Melbourne, Sydney"`},
 		timezones[:]...)
-	accountStatuses = newEnum("must be one of: Active, Suspended, Locked",
+	accountStatuses = newEnum(oneOf("Active", "Suspended", "Locked"),
 		"Active", "Suspended", "Locked")
-	permissionRoles = newEnum("must be one of: owner, editor, executor, reader",
+	permissionRoles = newEnum(oneOf(string(permissions.RoleOwner), string(permissions.RoleEditor), string(permissions.RoleExecutor), string(permissions.RoleReader)),
 		string(permissions.RoleOwner), string(permissions.RoleEditor),
 		string(permissions.RoleExecutor), string(permissions.RoleReader))
 )
@@ -74,3 +75,8 @@ var (
 		"Locked":    users.StatusLocked,
 	}
 )
+
+// oneOf is the problem of a value outside values.
+func oneOf(values ...string) userkit.Problem {
+	return userkit.Problem{Rule: userkit.RuleOneOf, Param: strings.Join(values, " ")}
+}

@@ -57,7 +57,7 @@ const internalMessage = "An internal error occurred. Quote the supportId when re
 func newErrorWriter(log *slog.Logger) core.ErrorWriter {
 	return func(w http.ResponseWriter, r *http.Request, f core.Failure) {
 		msg := f.Message
-		if f.Status >= 500 {
+		if f.Kind == userkit.Internal {
 			msg = internalMessage
 		} else if len(f.Fields) > 0 {
 			msg = fieldMessage(f.Fields)
@@ -68,13 +68,13 @@ func newErrorWriter(log *slog.Logger) core.ErrorWriter {
 
 // fieldMessage renders per-field problems as one sentence per field,
 // sorted by wire name: "email: must be a valid email address; password: …".
-func fieldMessage(fields map[string]string) string {
+func fieldMessage(fields map[string]userkit.Problem) string {
 	parts := make([]string, 0, len(fields))
 	for name, problem := range fields {
 		if wire, ok := wireFields[name]; ok {
 			name = wire
 		}
-		parts = append(parts, name+": "+problem)
+		parts = append(parts, name+": "+core.Text(problem))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")
@@ -104,7 +104,7 @@ func renameFields(err error, names map[string]string) error {
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return err
 	}
-	fields := make(map[string]string, len(e.Fields))
+	fields := make(map[string]userkit.Problem, len(e.Fields))
 	for k, v := range e.Fields {
 		if wire, ok := names[k]; ok {
 			k = wire

@@ -132,9 +132,9 @@ func (h *handlers) addPermission(w http.ResponseWriter, r *http.Request) (permis
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	if in.ResourceID == "" {
-		fields["resourceId"] = "is required"
+		fields["resourceId"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	role := permissionRole(fields, in.Role)
 	if len(fields) > 0 {
@@ -154,7 +154,7 @@ func (h *handlers) setPermission(w http.ResponseWriter, r *http.Request) (permis
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
-	fields := map[string]string{}
+	fields := map[string]userkit.Problem{}
 	role := permissionRole(fields, in.Role)
 	if len(fields) > 0 {
 		return permissionDTO{}, invalid(fields)

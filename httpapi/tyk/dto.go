@@ -207,10 +207,10 @@ func (in userCreate) createParams() (users.CreateParams, error) {
 		return users.CreateParams{}, err
 	}
 	if in.OrganisationID < 0 {
-		return users.CreateParams{}, userkit.FieldError("OrganisationID", "must be 0 or the ID of an organisation")
+		return users.CreateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 or the ID of an organisation"})
 	}
 	if in.OrganisationID != 0 && isAdmin(role) {
-		return users.CreateParams{}, userkit.FieldError("OrganisationID", "must be 0 for admin users")
+		return users.CreateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 for admin users"})
 	}
 	return users.CreateParams{
 		Email: in.Email, FirstName: in.First, LastName: in.Last,
@@ -245,7 +245,7 @@ func (in userUpdate) updateParams(u users.User) (users.UpdateParams, error) {
 		p.Status = &st
 	}
 	if in.OrganisationID != nil && *in.OrganisationID < 0 {
-		return users.UpdateParams{}, userkit.FieldError("OrganisationID", "must be 0 or the ID of an organisation")
+		return users.UpdateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 or the ID of an organisation"})
 	}
 	return p, nil
 }

@@ -45,7 +45,7 @@ func writeError(w http.ResponseWriter, _ *http.Request, f core.Failure) {
 		if !ok {
 			name = goName
 		}
-		body.Errors = append(body.Errors, name+": "+problem)
+		body.Errors = append(body.Errors, name+": "+core.Text(problem))
 	}
 	sort.Strings(body.Errors)
 	if len(body.Errors) == 0 {

@@ -3,7 +3,6 @@ package tyk
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi/internal/core"
@@ -191,7 +190,7 @@ func (h *handlers) updateTeam(w http.ResponseWriter, r *http.Request) (teamShow,
 			return teamShow{}, err
 		}
 		if t.Default && (len(add) > 0 || len(remove) > 0) {
-			return teamShow{}, userkit.FieldError("Users", "the default team always holds every member of the organisation")
+			return teamShow{}, userkit.FieldError("Users", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team always holds every member of the organisation"})
 		}
 	}
 	if t, err = h.a.Partners.UpdateTeam(ctx, t.ID, p); err != nil {
@@ -233,7 +232,7 @@ func (h *handlers) planTeamMembers(ctx context.Context, org partners.Partner, cu
 		}
 		switch {
 		case userkit.KindOf(err) == userkit.NotFound:
-			return nil, nil, userkit.FieldError("Users", "user "+strconv.FormatInt(num, 10)+" is not a member of the organisation")
+			return nil, nil, userkit.FieldError("Users", userkit.Problem{Rule: userkit.RuleNotMember, Param: "the organisation"})
 		case err != nil:
 			return nil, nil, err
 		}

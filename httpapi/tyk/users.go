@@ -85,7 +85,7 @@ func (h *handlers) createInOrganisation(ctx context.Context, num int64, p users.
 	}
 	if _, err := h.a.Users.GetByEmail(system(ctx), p.Email); err == nil {
 		return users.User{}, &userkit.Error{Kind: userkit.Conflict, Message: "email already taken",
-			Fields: map[string]string{"Email": "already taken"}}
+			Fields: map[string]userkit.Problem{"Email": {Rule: userkit.RuleTaken}}}
 	} else if !errors.Is(err, userkit.ErrNotFound) {
 		return users.User{}, err
 	}
@@ -103,7 +103,7 @@ func (h *handlers) organisationField(ctx context.Context, num int64, action perm
 		if err := h.a.Permissions.Require(ctx, action, permissions.All); err != nil {
 			return partners.Partner{}, err
 		}
-		return partners.Partner{}, userkit.FieldError("OrganisationID", "no organisation has this ID")
+		return partners.Partner{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleUnknown, Param: "organisation"})
 	}
 	return org, err
 }
@@ -194,7 +194,7 @@ func (h *handlers) planMemberships(ctx context.Context, u users.User, role strin
 	// ignored (it reads 0 whatever their memberships).
 	if in.OrganisationID != nil && *in.OrganisationID != fromNum && !isAdmin(role) {
 		if *in.OrganisationID == 0 {
-			return m, userkit.FieldError("OrganisationID", "a consumer cannot leave their organisation; move them to another one or delete them")
+			return m, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleRequired, Param: "a consumer cannot leave their organisation; move them to another one or delete them"})
 		}
 		org, err := h.organisationField(ctx, *in.OrganisationID, permissions.UsersCreate)
 		if err != nil {
@@ -216,7 +216,7 @@ func (h *handlers) planMemberships(ctx context.Context, u users.User, role strin
 	m.setTeams = true
 	if m.to == nil {
 		if len(*in.Teams) > 0 {
-			return m, userkit.FieldError("Teams", "the user belongs to no organisation")
+			return m, userkit.FieldError("Teams", userkit.Problem{Rule: userkit.RuleNotMember, Param: "an organisation"})
 		}
 		return m, nil
 	}
@@ -238,7 +238,7 @@ func (h *handlers) planMemberships(ctx context.Context, u users.User, role strin
 		n, ok := parseTeamID(s)
 		t, found := byNum[n]
 		if !ok || !found {
-			return m, userkit.FieldError("Teams", "\""+truncate(s, 40)+"\" is not a team of the user's organisation")
+			return m, userkit.FieldError("Teams", userkit.Problem{Rule: userkit.RuleUnknown, Param: "team of the user's organisation"})
 		}
 		if !containsTeam(m.teams, t.ID) {
 			m.teams = append(m.teams, t)

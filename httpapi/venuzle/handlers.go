@@ -103,8 +103,13 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (core.Resu
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return core.Result[dataDTO[userDTO]]{}, err
 	}
-	if missing := in.missing(); len(missing) > 0 {
-		return core.Result[dataDTO[userDTO]]{}, missing
+	if ps := in.missing(); len(ps) > 0 {
+		// Laravel lists every invalid field at once: the other fields are
+		// validated too (Prepare stores nothing).
+		if _, err := h.api.Users.Prepare(r.Context(), in.params()); userkit.KindOf(err) == userkit.Invalid {
+			ps.add(userkit.FieldsOf(err), nil)
+		}
+		return core.Result[dataDTO[userDTO]]{}, ps.err()
 	}
 	u, created, err := h.api.Partners.AddUser(r.Context(), p.ID, in.params())
 	if err != nil {
@@ -120,13 +125,13 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (core.Resu
 
 // missing reports the fields Laravel's "required" rule refuses: absent,
 // null or blank.
-func (d createDTO) missing() invalid {
-	e := invalid{}
+func (d createDTO) missing() problems {
+	e := problems{}
 	for _, f := range []struct{ name, value string }{
 		{"first_name", d.FirstName}, {"last_name", d.LastName}, {"email", d.Email}, {"password", d.Password},
 	} {
 		if isBlank(f.value) {
-			e[f.name] = []string{sentence(f.name, "is required")}
+			e[f.name] = userkit.Problem{Rule: userkit.RuleRequired}
 		}
 	}
 	return e
@@ -215,13 +220,13 @@ func (d updateDTO) newPassword() string {
 // "confirmed"), and the profile as it would be after the update, through
 // users.Service.Prepare (which validates and stores nothing).
 func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDTO) error {
-	e := invalid{}
+	e := problems{}
 	if pw := in.newPassword(); pw != "" {
 		if err := h.api.Users.Policy().Validate(pw); err != nil {
 			e.add(userkit.FieldsOf(err), map[string]string{"Password": "new_password"})
 		}
 		if in.NewPasswordConfirmation == nil || *in.NewPasswordConfirmation != pw {
-			e["new_password"] = append(e["new_password"], "The new password field confirmation does not match.")
+			e.add(map[string]userkit.Problem{"new_password": {Rule: userkit.RuleMismatch, Param: "new_password_confirmation"}}, nil)
 		}
 	}
 	if in.profileChanged() {
@@ -236,10 +241,7 @@ func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDT
 			e.add(userkit.FieldsOf(err), nil)
 		}
 	}
-	if len(e) > 0 {
-		return e
-	}
-	return nil
+	return e.err()
 }
 
 func setIf(dst *string, v *string) {

@@ -3,6 +3,7 @@ package whaly
 import (
 	"time"
 
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/portals"
 )
 
@@ -67,25 +68,25 @@ type attributeDTO struct {
 // params checks what the service cannot (presence of the required fields,
 // the form of the ids) and converts the body. Problems are keyed by wire
 // name and reported together.
-func (d createDTO) params() (portals.AddUserParams, map[string]string) {
-	problems := map[string]string{}
+func (d createDTO) params() (portals.AddUserParams, map[string]userkit.Problem) {
+	problems := map[string]userkit.Problem{}
 	for _, f := range []struct{ name, value string }{
 		{"first_name", d.FirstName}, {"last_name", d.LastName}, {"email", d.Email},
 	} {
 		if isBlank(f.value) {
-			problems[f.name] = "is required"
+			problems[f.name] = userkit.Problem{Rule: userkit.RuleRequired}
 		}
 	}
 	p := portals.AddUserParams{
 		Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Password: d.Password, Locale: d.Locale,
 	}
 	if d.Roles == nil {
-		problems["roles"] = "is required"
+		problems["roles"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	for i, s := range d.Roles {
 		id, err := parseBodyID(s)
 		if err != nil {
-			problems[index("roles", i)] = "must be a UUID"
+			problems[index("roles", i)] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
 			continue
 		}
 		p.RoleIDs = append(p.RoleIDs, id)
@@ -93,7 +94,7 @@ func (d createDTO) params() (portals.AddUserParams, map[string]string) {
 	for i, a := range d.Attributes {
 		id, err := parseBodyID(a.ID)
 		if err != nil {
-			problems[index("attributes", i)+".id"] = "must be a UUID"
+			problems[index("attributes", i)+".id"] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
 			continue
 		}
 		p.Attributes = append(p.Attributes, portals.AttributeInput{ID: id, Value: a.Value})

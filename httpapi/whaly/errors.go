@@ -69,10 +69,10 @@ func writeError(w http.ResponseWriter, r *http.Request, f core.Failure) {
 
 // fieldMessage renders per-field problems as one clause per field:
 // "email: must be a valid email address; roles: is required".
-func fieldMessage(fields map[string]string) string {
+func fieldMessage(fields map[string]userkit.Problem) string {
 	parts := make([]string, 0, len(fields))
 	for name, problem := range fields {
-		parts = append(parts, wireName(name)+": "+problem)
+		parts = append(parts, wireName(name)+": "+core.Text(problem))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")

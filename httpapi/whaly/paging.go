@@ -34,7 +34,7 @@ func parsePage(r *http.Request) (userkit.PageRequest, error) {
 }
 
 // errBadCursor answers an after that is not a membership cursor.
-var errBadCursor = core.Malformed(userkit.FieldError("after", "is not a valid cursor"))
+var errBadCursor = core.Malformed(userkit.FieldError("after", userkit.Problem{Rule: userkit.RuleCursor}))
 
 // listBody renders one page in Whaly's cursor envelope; the last page has
 // no "after".

@@ -147,16 +147,14 @@ func (l *limiter) middleware(a *core.API) core.Middleware {
 			h.Set("X-RateLimit-Remaining", strconv.Itoa(d.remaining))
 			h.Set("X-RateLimit-Reset", strconv.Itoa(d.reset))
 			if !d.allowed {
-				h.Set("Retry-After", strconv.Itoa(d.retryAfter))
-				a.Fail(w, r, errRateLimited)
+				a.Fail(w, r, &userkit.Error{Kind: userkit.TooManyRequests, Message: "too many requests",
+					RetryAfter: time.Duration(d.retryAfter) * time.Second})
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
 }
-
-var errRateLimited = userkit.Errorf(userkit.TooManyRequests, "too many requests")
 
 // remoteIP is the host part of the connection's address. Forwarding
 // headers are not trusted (a client could pick its own key); a host behind

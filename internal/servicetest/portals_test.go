@@ -89,8 +89,8 @@ func testPortalsAddUser(t *testing.T, e env) {
 		_, err = e.portals.AddUser(e.sys, p.ID, portals.AddUserParams{
 			Email: "new@example.com", FirstName: "New", LastName: "User", Password: goodPassword, RoleIDs: roles,
 		})
-		is.Equal(kind(err), "invalid")                  // unknown role
-		is.True(userkit.FieldsOf(err)["RoleIDs"] != "") // on RoleIDs
+		is.Equal(kind(err), "invalid")                       // unknown role
+		is.True(userkit.FieldsOf(err)["RoleIDs"].Rule != "") // on RoleIDs
 	}
 	_, err = e.store.GetUserByEmail(context.Background(), "new@example.com")
 	is.Equal(kind(err), "not found")                          // no user created

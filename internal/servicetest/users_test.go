@@ -70,7 +70,7 @@ func testUsersDuplicateEmail(t *testing.T, e env) {
 
 	_, err := e.users.Create(e.sys, users.CreateParams{Email: "  mona.BENSON@Example.COM ", FirstName: "Other", LastName: "Person"})
 	is.Equal(kind(err), "conflict")                           // duplicate email is Conflict
-	is.True(userkit.FieldsOf(err)["Email"] != "")             // on the Email field
+	is.True(userkit.FieldsOf(err)["Email"].Rule != "")        // on the Email field
 	is.Equal(len(e.events(t, storage.EventFilter{})), events) // no audit event for the failed create
 	page, err := e.users.List(e.sys, users.ListParams{PageRequest: userkit.PageRequest{Total: true}})
 	is.NoErr(err)           // list users

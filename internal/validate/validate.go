@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -57,7 +56,7 @@ func Struct(s any) error {
 	if !errors.As(err, &verrs) {
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Err: err}
 	}
-	fields := make(map[string]string, len(verrs))
+	fields := make(map[string]userkit.Problem, len(verrs))
 	for _, fe := range verrs {
 		name := fe.StructNamespace()
 		if _, rest, ok := strings.Cut(name, "."); ok {
@@ -70,24 +69,8 @@ func Struct(s any) error {
 	return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
 }
 
-// Problem turns a validator tag into the sentence a client sees.
-func Problem(tag, param string) string {
-	switch tag {
-	case "required":
-		return "is required"
-	case "email":
-		return "must be a valid email address"
-	case "max":
-		return fmt.Sprintf("must be at most %s characters", param)
-	case "min":
-		return fmt.Sprintf("must be at least %s characters", param)
-	case "oneof":
-		return "must be one of: " + param
-	case "uuid":
-		return "must be a UUID"
-	case "text":
-		return "must be valid UTF-8 text without control characters"
-	default:
-		return fmt.Sprintf("failed the %q rule", tag)
-	}
+// Problem returns the structured problem for a validator tag and its
+// parameter; userkit.Problem.String renders the sentence a client sees.
+func Problem(tag, param string) userkit.Problem {
+	return userkit.Problem{Rule: tag, Param: param}
 }

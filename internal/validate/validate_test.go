@@ -37,8 +37,16 @@ func TestStruct(t *testing.T) {
 				is.NoErr(err) // valid input passes
 				return
 			}
-			is.Equal(userkit.KindOf(err), userkit.Invalid) // invalid input is Invalid
-			is.Equal(userkit.FieldsOf(err), c.fields)      // reported field by field
+			is.Equal(userkit.KindOf(err), userkit.Invalid)   // invalid input is Invalid
+			is.Equal(texts(userkit.FieldsOf(err)), c.fields) // reported field by field
 		})
 	}
+}
+
+func texts(fields map[string]userkit.Problem) map[string]string {
+	out := map[string]string{}
+	for k, p := range fields {
+		out[k] = p.String()
+	}
+	return out
 }

@@ -284,7 +284,7 @@ func idAfter(ids []uuid.UUID, p userkit.PageRequest) (int, error) {
 func parseCursor(after string) (uuid.UUID, error) {
 	a, err := uuid.Parse(after)
 	if err != nil {
-		return uuid.Nil, userkit.FieldError("After", "is not a valid cursor")
+		return uuid.Nil, userkit.FieldError("After", userkit.Problem{Rule: userkit.RuleCursor})
 	}
 	return a, nil
 }
@@ -296,7 +296,7 @@ func notFound(what string) error {
 }
 
 func conflict(field, what string) error {
-	return &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Fields: map[string]string{field: "already exists"}}
+	return &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Fields: map[string]userkit.Problem{field: {Rule: userkit.RuleTaken}}}
 }
 
 func stale(what string) error {

@@ -35,7 +35,7 @@ func (s *Store) afterID(after string) (any, error) {
 	}
 	id, err := uuid.Parse(after)
 	if err != nil {
-		return nil, userkit.FieldError("After", "is not a valid cursor")
+		return nil, userkit.FieldError("After", userkit.Problem{Rule: userkit.RuleCursor})
 	}
 	return s.id(id), nil
 }

@@ -134,7 +134,7 @@ func (s *Store) wrap(err error, what, pkField string) error {
 	case Unique:
 		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: err}
 		if f := conflictField(c, pkField); f != "" {
-			e.Fields = map[string]string{f: "already exists"}
+			e.Fields = map[string]userkit.Problem{f: {Rule: userkit.RuleTaken}}
 		}
 		return e
 	case ForeignKey:

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
@@ -19,8 +21,9 @@ type Failure struct {
 	// quoting the request id for internal errors.
 	Message string
 	// Fields are the per-field problems, keyed by Go field name (or by the
-	// JSON name, for decoding errors and query parameters).
-	Fields map[string]string
+	// JSON name, for decoding errors and query parameters). Each API renders
+	// them in its own words; Text gives the shared English default.
+	Fields map[string]userkit.Problem
 	// Err is the error being answered.
 	Err error
 }
@@ -46,6 +49,8 @@ func StatusOf(k userkit.Kind) int {
 		return http.StatusPreconditionFailed
 	case userkit.TooManyRequests:
 		return http.StatusTooManyRequests
+	case userkit.Unavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -118,9 +123,13 @@ func protocolErrorf(status int, msg string) error {
 
 // Fail answers err in the API's error shape. Internal errors are logged
 // with the request id and answered with a generic message, so no internal
-// detail reaches a client.
+// detail reaches a client. An error that says when to retry
+// (userkit.RetryAfterOf) sets Retry-After, in whole seconds rounded up.
 func (a *API) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	f := Failure{Status: a.Shape.Statuses.Status(err), Kind: userkit.KindOf(err), Err: err}
+	if d := userkit.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+	}
 	if f.Kind == userkit.Internal {
 		a.Log.ErrorContext(r.Context(), "internal error",
 			slog.String("request_id", httpapi.RequestID(r.Context())),

@@ -71,7 +71,7 @@ type written struct {
 // status and message as plain text.
 func recordErrors(got *written) core.ErrorWriter {
 	return func(w http.ResponseWriter, _ *http.Request, f core.Failure) {
-		*got = written{f.Status, f.Message, f.Fields}
+		*got = written{f.Status, f.Message, texts(f.Fields)}
 		w.WriteHeader(f.Status)
 		_, _ = w.Write([]byte(f.Message))
 	}
@@ -117,7 +117,7 @@ func TestFailClientErrors(t *testing.T) {
 		msg    string
 		fields map[string]string
 	}{
-		{userkit.FieldError("Email", "is already taken"), 400, "invalid input", map[string]string{"Email": "is already taken"}},
+		{userkit.FieldError("Email", userkit.Problem{Rule: userkit.RuleTaken}), 400, "invalid input", map[string]string{"Email": "already taken"}},
 		{userkit.Errorf(userkit.NotFound, "user not found"), 404, "user not found", nil},
 		{fmt.Errorf("load: %w", userkit.Errorf(userkit.Conflict, "email taken")), 409, "email taken", nil},
 		{userkit.ErrForbidden, 403, "forbidden", nil},
@@ -136,4 +136,16 @@ func TestFailClientErrors(t *testing.T) {
 		is.Equal(got.fields, tt.fields) // field problems passed on
 		is.Equal(buf.String(), "")      // client errors are not logged as internal
 	}
+}
+
+// texts renders field problems with core.Text, nil staying nil.
+func texts(fields map[string]userkit.Problem) map[string]string {
+	if fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, p := range fields {
+		out[k] = core.Text(p)
+	}
+	return out
 }

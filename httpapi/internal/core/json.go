@@ -128,11 +128,11 @@ func decodeError(err error) error {
 			return errNotObject
 		}
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-			Fields: map[string]string{field: "must be " + jsonType(te.Type.Kind().String())}}
+			Fields: map[string]userkit.Problem{field: {Rule: userkit.RuleInvalid, Param: jsonType(te.Type.Kind().String())}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input",
-			Fields: map[string]string{name: "is not a known field"}}
+			Fields: map[string]userkit.Problem{name: {Rule: userkit.RuleField}}}
 	default:
 		return errNotJSON
 	}

@@ -89,7 +89,7 @@ func TestDecodeErrors(t *testing.T) {
 			is.True(errors.As(err, &e))             // a *userkit.Error
 			is.Equal(len(e.Fields), len(tt.fields)) // field problems
 			for k, v := range tt.fields {
-				is.Equal(e.Fields[k], v) // problem of the named JSON field
+				is.Equal(e.Fields[k].String(), v) // problem of the named JSON field
 			}
 		})
 	}
@@ -267,7 +267,7 @@ func TestQueryInt(t *testing.T) {
 				is.Equal(userkit.KindOf(err), userkit.Invalid) // refused
 				var e *userkit.Error
 				is.True(errors.As(err, &e))
-				is.Equal(e.Fields["limit"], tt.problem) // names the parameter
+				is.Equal(core.Text(e.Fields["limit"]), tt.problem) // names the parameter and the problem
 				return
 			}
 			is.NoErr(err)        // accepted

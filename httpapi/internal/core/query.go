@@ -26,17 +26,41 @@ func QueryInt(r *http.Request, name string, def int, bounds Range) (int, error) 
 		return def, nil
 	}
 	n, ok := WholeNumber(s)
+	hi := int64(math.MaxInt)
+	if bounds.Max > 0 {
+		hi = int64(bounds.Max)
+	}
 	switch {
 	case !ok:
-		return 0, Malformed(userkit.FieldError(name, "must be an integer"))
+		return 0, Malformed(userkit.FieldError(name, userkit.Problem{Rule: RuleInteger}))
 	case n < int64(bounds.Min):
-		return 0, Malformed(userkit.FieldError(name, "must be at least "+strconv.Itoa(bounds.Min)))
-	case bounds.Max > 0 && n > int64(bounds.Max):
-		return 0, Malformed(userkit.FieldError(name, "must be at most "+strconv.Itoa(bounds.Max)))
-	case n > math.MaxInt:
-		return 0, Malformed(userkit.FieldError(name, "must be at most "+strconv.Itoa(math.MaxInt)))
+		return 0, Malformed(userkit.FieldError(name, userkit.Problem{Rule: RuleGTE, Param: strconv.Itoa(bounds.Min)}))
+	case n > hi:
+		return 0, Malformed(userkit.FieldError(name, userkit.Problem{Rule: RuleLTE, Param: strconv.FormatInt(hi, 10)}))
 	}
 	return int(n), nil
+}
+
+// The rules of numeric query parameters (Laravel's and the validator's
+// names), beyond those of userkit.Problem.
+const (
+	RuleInteger = "integer" // not a whole number
+	RuleGTE     = "gte"     // below Param
+	RuleLTE     = "lte"     // above Param
+)
+
+// Text renders a problem as the shared English default: Problem.String,
+// plus the numeric query rules.
+func Text(p userkit.Problem) string {
+	switch p.Rule {
+	case RuleInteger:
+		return "must be an integer"
+	case RuleGTE:
+		return "must be at least " + p.Param
+	case RuleLTE:
+		return "must be at most " + p.Param
+	}
+	return p.String()
 }
 
 // WholeNumber parses a decimal number in JSON's syntax (with an optional
