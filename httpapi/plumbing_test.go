@@ -117,6 +117,9 @@ func TestMethodNotAllowedInEachShape(t *testing.T) {
 			is.Equal(w.Header().Get("Allow"), tt.allow)                // the methods the path serves
 			is.Equal(len(w.Header().Get(httpapi.RequestIDHeader)), 32) // with a request id
 			is.True(strings.Contains(w.Body.String(), tt.method))      // the message names the method
+			if tt.api == all.Tyk {
+				is.Equal(w.Header().Get("Cache-Control"), "no-store") // as every portal answer
+			}
 		})
 	}
 }

@@ -56,11 +56,14 @@
 //     role or attribute id in a body that is not a UUID is 400; one that is
 //     not the portal's is 400 too.
 //   - A body that is not JSON, not an object, has wrongly typed fields or is
-//     larger than httpapi.Options.MaxBodyBytes (1 MiB) is 400. Unknown fields
+//     larger than httpapi.Options.MaxBodyBytes (1 MiB) or not valid UTF-8 is
+//     400; one not sent as application/json is 415. A method a path does
+//     not serve is 405 with an Allow header, in Whaly's shape. Unknown fields
 //     are ignored; only the documented fields are read.
 //   - List: oldest member first. limit defaults to 20 and is capped at 100
-//     (larger values give 100 items; a non-positive or non-integer limit is
-//     400). The cursor is opaque (the last member's ID, base64url); one this
+//     (larger values give 100 items). Any spelling of a whole number is a
+//     limit ("2", "2.0", "2.0000000000" as generated clients write it,
+//     "2e0"); a fraction or a value below 1 is 400. The cursor is opaque (the last member's ID, base64url); one this
 //     API did not make is 400. On the last page "after" is left out:
 //     {"data": […], "paging": {"next": {}}}, which is how Whaly's paging
 //     docs say a client knows it is done.

@@ -27,6 +27,9 @@ type Shape struct {
 	// Unknown says what Decode does with JSON fields the request type
 	// does not have.
 	Unknown UnknownFields
+	// Every, when set, wraps every answer of the API, the 405 and 404 ones
+	// included (Tyk's no-store headers).
+	Every Middleware
 }
 
 // New returns the API for the given services and options (nil = defaults).

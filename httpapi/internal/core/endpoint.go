@@ -65,12 +65,16 @@ type Routes struct {
 // for none) with 404, both in the API's error shape, where ServeMux would
 // answer in plain text.
 func (a *API) Routes(mux *http.ServeMux, base, root string, mw ...Middleware) *Routes {
+	if a.Shape.Every != nil {
+		mw = append([]Middleware{a.Shape.Every}, mw...)
+	}
+	rt := &Routes{a: a, mux: mux, base: base, mw: mw, methods: map[string][]string{}}
 	if root != "" {
-		mux.Handle(base+root, httpapi.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.Handle(base+root, rt.every(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			a.Fail(w, r, errNoRoute)
 		})))
 	}
-	return &Routes{a: a, mux: mux, base: base, mw: mw, methods: map[string][]string{}}
+	return rt
 }
 
 // Handle registers h for pattern, a ServeMux pattern without the base path
@@ -82,12 +86,21 @@ func (rt *Routes) Handle(pattern string, h http.Handler) {
 	}
 	rt.mux.Handle(method+" "+rt.base+path, httpapi.WithRequestID(h))
 	if _, seen := rt.methods[path]; !seen {
-		rt.mux.Handle(rt.base+path, httpapi.WithRequestID(rt.methodNotAllowed(path)))
+		rt.mux.Handle(rt.base+path, rt.every(rt.methodNotAllowed(path)))
 	}
 	rt.methods[path] = append(rt.methods[path], method)
 	if method == http.MethodGet {
 		rt.methods[path] = append(rt.methods[path], http.MethodHead)
 	}
+}
+
+// every wraps a handler that answers for the API as a whole (405, 404):
+// a request id and the Shape's Every middleware.
+func (rt *Routes) every(h http.Handler) http.Handler {
+	if rt.a.Shape.Every != nil {
+		h = rt.a.Shape.Every(h)
+	}
+	return httpapi.WithRequestID(h)
 }
 
 var errNoRoute = userkit.Errorf(userkit.NotFound, "There is no such path in this API.")
