@@ -19,7 +19,7 @@ const RequestIDHeader = "X-Request-Id"
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RequestID(r.Context()) == "" {
-			id := NewRequestID()
+			id := newRequestID()
 			w.Header().Set(RequestIDHeader, id)
 			r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		}
@@ -27,7 +27,8 @@ func WithRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// ContextWithRequestID returns ctx carrying id.
+// ContextWithRequestID returns ctx carrying id, for a host whose own
+// middleware assigns request ids: WithRequestID then keeps that id.
 func ContextWithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
@@ -38,8 +39,8 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// NewRequestID returns 16 random bytes in hex.
-func NewRequestID() string {
+// newRequestID returns 16 random bytes in hex.
+func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

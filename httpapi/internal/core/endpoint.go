@@ -29,7 +29,7 @@ type result interface{ result() (int, any) }
 // decodes, makes one service call and returns the wire result) and writes
 // the result as JSON with status, or op's error in the API's shape. op
 // receives w to decode the size-limited body and set headers such as ETag.
-// Authentication and the like are Middleware, applied by Mount.
+// Authentication and the like are Middleware, applied by Routes.
 func Endpoint[Out any](a *API, status int, op func(w http.ResponseWriter, r *http.Request) (Out, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		out, err := op(w, r)
