@@ -29,6 +29,21 @@ type UserStore interface {
 	// LoginNamesWithPrefix returns the login names that equal prefix or start
 	// with it, so a service can pick the next free "mona.benson2".
 	LoginNamesWithPrefix(ctx context.Context, prefix string) ([]string, error)
+
+	// CreateUsers stores new users as CreateUser would, in order, assigning
+	// each its Num, with as few statements as the store can (SQL stores:
+	// multi-row INSERTs of up to 500 users). It is all or nothing: on an
+	// error, such as Conflict when a user clashes with a stored one or
+	// with another in recs, nothing of recs is stored and no Num is set.
+	// It is the storage half of a bulk import; the caller prepares the
+	// records (validation, hashes, login names) and writes the audit
+	// events. Run it in InTx with the events to commit them together.
+	CreateUsers(ctx context.Context, recs []*UserRecord) error
+	// LoginNamesWithPrefixes is LoginNamesWithPrefix for many prefixes in
+	// one read: the login names that equal or start with any of them,
+	// sorted, each once. An importer assigns the login names of a whole
+	// chunk of users from one call instead of a read per user.
+	LoginNamesWithPrefixes(ctx context.Context, prefixes []string) ([]string, error)
 }
 
 // PartnerStore keeps partners, their teams and their members.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit/storage"
@@ -139,12 +140,33 @@ func newData() data {
 }
 
 func newUserRow(r storage.UserRecord) userRow {
-	return userRow{
-		rec:      cloneUser(r),
-		firstLow: strings.ToLower(r.FirstName),
-		lastLow:  strings.ToLower(r.LastName),
-		emailLow: strings.ToLower(r.Email),
+	rec := cloneUser(r)
+	// Names and the short enumerated fields repeat across users: one copy
+	// of each text serves them all (unique.Make), instead of one per user
+	// (memory per user, issue 9).
+	for _, p := range []*string{&rec.FirstName, &rec.LastName, &rec.Status, &rec.Role, &rec.Provider,
+		&rec.Locale, &rec.Timezone, &rec.City, &rec.Country, &rec.Department} {
+		*p = intern(*p)
 	}
+	emailLow := strings.ToLower(rec.Email)
+	if emailLow == rec.EmailNorm {
+		emailLow = rec.EmailNorm // the usual case: share it
+	}
+	return userRow{
+		rec:      rec,
+		firstLow: intern(strings.ToLower(rec.FirstName)),
+		lastLow:  intern(strings.ToLower(rec.LastName)),
+		emailLow: emailLow,
+	}
+}
+
+// intern returns the canonical copy of a short text; longer ones (rarely
+// shared) are kept as they are.
+func intern(s string) string {
+	if s == "" || len(s) > 64 {
+		return s
+	}
+	return unique.Make(s).Value()
 }
 
 func cloneTime(p *time.Time) *time.Time {

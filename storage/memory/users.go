@@ -33,6 +33,40 @@ func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 	})
 }
 
+// CreateUsers implements storage.UserStore: CreateUser for each record in
+// one write, undone as a whole on the first error.
+func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) error {
+	nums := make([]int64, len(recs))
+	err := s.write(ctx, func(t *txn) error {
+		d := t.d
+		for i, rec := range recs {
+			if _, ok := d.users[rec.ID]; ok {
+				return conflict("ID", "user")
+			}
+			if _, ok := d.userByEmail[rec.EmailNorm]; ok {
+				return conflict("EmailNorm", "user with this email")
+			}
+			if _, ok := d.userByLogin[rec.LoginName]; ok {
+				return conflict("LoginName", "user with this login name")
+			}
+			r := *rec
+			r.Num = next(t, &d.userSeq)
+			t.putUser(r)
+			insertSorted(t, &d.userIDs, r.ID, cmpID)
+			put(t, d.userByNum, r.Num, r.ID)
+			nums[i] = r.Num
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, rec := range recs {
+		rec.Num = nums[i]
+	}
+	return nil
+}
+
 // putUser writes a user row and its email and login indexes; the old row's
 // index entries must already be gone.
 func (t *txn) putUser(r storage.UserRecord) {
@@ -213,4 +247,17 @@ func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) (out []
 		return nil
 	})
 	return out, err
+}
+
+// LoginNamesWithPrefixes implements storage.UserStore.
+func (s *Store) LoginNamesWithPrefixes(ctx context.Context, prefixes []string) (out []string, err error) {
+	err = s.read(ctx, func(d *data) error {
+		out = []string{}
+		for _, p := range prefixes {
+			out = append(out, d.logins.withPrefix(p)...)
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return slices.Compact(out), err
 }

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -32,8 +33,22 @@ const sqlMode = "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVIS
 // Open opens a pool for dsn (go-sql-driver format, for example
 // "app:secret@tcp(127.0.0.1:3306)/app") with the settings the store is
 // tested with: parseTime=true, loc=UTC, no multi-statements, utf8mb4 and a
-// strict sql_mode. The host owns the returned *sql.DB and closes it.
+// strict sql_mode, and the pool of ConfigurePool. The host owns the
+// returned *sql.DB and closes it.
 func Open(dsn string) (*sql.DB, error) {
+	conn, err := Connector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	ConfigurePool(db)
+	return db, nil
+}
+
+// Connector returns the driver connector Open uses for dsn, with the same
+// settings, for a host or a test that wraps it (sql.OpenDB makes the
+// pool; ConfigurePool sets it as Open does).
+func Connector(dsn string) (driver.Connector, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, err
@@ -48,11 +63,30 @@ func Open(dsn string) (*sql.DB, error) {
 	if cfg.Collation == "" {
 		cfg.Collation = "utf8mb4_bin"
 	}
-	conn, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return sql.OpenDB(conn), nil
+	return mysql.NewConnector(cfg)
+}
+
+// The pool ConfigurePool sets.
+const (
+	// PoolSize connections at most, all kept idle, so that load does not
+	// close and reopen them (a TCP connection and a handshake each).
+	PoolSize = 16
+	// ConnMaxIdleTime closes connections that a quiet period left unused.
+	ConnMaxIdleTime = time.Minute
+	// ConnMaxLifetime closes connections before the server (wait_timeout)
+	// or a proxy in between drops them; the driver's documentation
+	// recommends less than five minutes.
+	ConnMaxLifetime = 4 * time.Minute
+)
+
+// ConfigurePool sets db's pool for MySQL and MariaDB: PoolSize open and
+// idle connections, ConnMaxIdleTime and ConnMaxLifetime. Open calls it; a
+// host that opens the *sql.DB itself may call it or set its own values.
+func ConfigurePool(db *sql.DB) {
+	db.SetMaxOpenConns(PoolSize)
+	db.SetMaxIdleConns(PoolSize)
+	db.SetConnMaxIdleTime(ConnMaxIdleTime)
+	db.SetConnMaxLifetime(ConnMaxLifetime)
 }
 
 //go:embed migrations/*.sql

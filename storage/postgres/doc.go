@@ -9,6 +9,12 @@
 //	store := postgres.New(db)
 //	if err := store.Migrate(ctx); err != nil { ... }
 //
+// Pool: Open keeps up to 16 connections, all idle between requests (each
+// new connection is a new server backend), closes them after 5 minutes
+// unused and renews them after an hour (ConfigurePool, which a host with
+// its own *sql.DB may call; the host's pool is otherwise left as it is).
+// Statements are prepared once per connection and reused.
+//
 // Schema: native uuid and timestamptz; every text column is COLLATE "C",
 // so equality is exact and order is byte order whatever the database's
 // default collation; users.num, partners.num and teams.num are identity

@@ -27,9 +27,40 @@ func New(db *sql.DB) *Store {
 // Open opens a pool with the pgx driver, for example
 // Open("postgres://app@localhost:5432/app?sslmode=disable"). The host owns
 // the returned *sql.DB and closes it. Use a search_path parameter to keep
-// userkit's tables in their own schema.
+// userkit's tables in their own schema. The pool is set by ConfigurePool.
 func Open(dsn string) (*sql.DB, error) {
-	return sql.Open("pgx", dsn)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	ConfigurePool(db)
+	return db, nil
+}
+
+// The pool ConfigurePool sets.
+const (
+	// PoolSize connections at most, all kept idle: each new connection is
+	// a new server backend (a fork, authentication, catalog caches), so a
+	// pool that closes idle connections under load and reopens them pays
+	// that per request. 16 stays well under the server's default
+	// max_connections (100) for a few instances.
+	PoolSize = 16
+	// ConnMaxIdleTime closes connections that a quiet period left unused.
+	ConnMaxIdleTime = 5 * time.Minute
+	// ConnMaxLifetime renews connections now and then, so that a pool
+	// follows a failover or a changed DNS name and backends do not grow
+	// for ever.
+	ConnMaxLifetime = time.Hour
+)
+
+// ConfigurePool sets db's pool for PostgreSQL: PoolSize open and idle
+// connections, ConnMaxIdleTime and ConnMaxLifetime. Open calls it; a host
+// that opens the *sql.DB itself may call it or set its own values.
+func ConfigurePool(db *sql.DB) {
+	db.SetMaxOpenConns(PoolSize)
+	db.SetMaxIdleConns(PoolSize)
+	db.SetConnMaxIdleTime(ConnMaxIdleTime)
+	db.SetConnMaxLifetime(ConnMaxLifetime)
 }
 
 //go:embed migrations/*.sql

@@ -98,6 +98,10 @@ type Dialect struct {
 	// connection.
 	TxPerFile bool
 
+	// Optimize, when set, is the statement that refreshes the planner's
+	// statistics ("PRAGMA optimize" on SQLite); see Store.Optimize.
+	Optimize string
+
 	// AfterMigrate, when set, runs after the files under the same lock, on
 	// every Migrate call; PostgreSQL uses it for optional indexes that need
 	// an extension.

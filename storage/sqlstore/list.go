@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -26,6 +25,11 @@ type listSpec struct {
 	desc  bool  // newest first (events)
 	after any   // encoded key of PageRequest.After, nil for the first page
 	lead  []any // driver options before the arguments (Dialect.PlanPerQuery)
+	// count, when set, counts the matches instead of "count(*)" over from
+	// and where: a cheaper query with the same answer (the membership
+	// index alone for a partner's or a portal's users).
+	count     string
+	countArgs []any
 }
 
 // afterID decodes a UUID cursor. An empty cursor is the first page.
@@ -49,8 +53,11 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 	where := spec.where
 	args := append(append([]any(nil), spec.lead...), spec.args...)
 	if p.Total {
-		q := "SELECT count(*) FROM " + spec.from + whereClause(where)
-		if err := s.queryRow(ctx, q, args...).Scan(&page.Total); err != nil {
+		q, cargs := "SELECT count(*) FROM "+spec.from+whereClause(where), args
+		if spec.count != "" {
+			q, cargs = spec.count, spec.countArgs
+		}
+		if err := s.queryRow(ctx, q, cargs...).Scan(&page.Total); err != nil {
 			return page, s.wrap(err, spec.what, "")
 		}
 	}
@@ -63,10 +70,14 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 		where = append(where[:len(where):len(where)], spec.key+cmp)
 		args = append(args, spec.after)
 	}
+	// LIMIT and OFFSET are parameters, so that every page of a list is
+	// one prepared statement.
 	q := "SELECT " + spec.cols + " FROM " + spec.from + whereClause(where) +
-		" ORDER BY " + spec.key + order + " LIMIT " + strconv.Itoa(p.Limit+1)
+		" ORDER BY " + spec.key + order + " LIMIT ?"
+	args = append(args, int64(p.Limit+1))
 	if off := p.Offset(); p.Page > 0 && off > 0 {
-		q += " OFFSET " + strconv.Itoa(off)
+		q += " OFFSET ?"
+		args = append(args, int64(off))
 	}
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {

@@ -138,6 +138,11 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 			return s.wrap(err, "migrate", "")
 		}
 	}
+	if s.d.Optimize != "" {
+		if _, err := conn.ExecContext(ctx, s.d.Optimize); err != nil {
+			return s.wrap(err, "migrate: optimize", "")
+		}
+	}
 	return nil
 }
 

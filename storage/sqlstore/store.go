@@ -28,10 +28,15 @@ type querier interface {
 // with the adapter packages (sqlite.New, postgres.New, mysql.New), call
 // Migrate once at start-up, and share it: it is safe for concurrent use.
 type Store struct {
-	db *sql.DB
-	q  querier
-	d  *Dialect
-	tx bool // q is a transaction: InTx joins it
+	db    *sql.DB
+	q     querier
+	d     *Dialect
+	tx    bool       // q is a transaction: InTx joins it
+	stmts *stmtCache // shared by the store and its transactions
+	sqlTx *sql.Tx    // the transaction, when tx
+	// pending collects, in a transaction, the queries to prepare once it
+	// has ended (see stmtCache).
+	pending *pending
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -39,7 +44,7 @@ var _ storage.Store = (*Store)(nil)
 // New returns a Store over db in dialect d. Adapter packages call it; hosts
 // call the adapter's New.
 func New(db *sql.DB, d *Dialect) *Store {
-	return &Store{db: db, q: db, d: d}
+	return &Store{db: db, q: db, d: d, stmts: newStmtCache(db)}
 }
 
 // DB returns the database the store was made with.
@@ -82,12 +87,16 @@ func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err
 		return s.wrap(err, "begin transaction", "")
 	}
 	committed := false
+	txs := &Store{db: s.db, q: tx, d: s.d, tx: true, stmts: s.stmts, sqlTx: tx, pending: &pending{}}
 	defer func() {
 		if !committed {
 			_ = tx.Rollback() // the error that got us here matters more
 		}
+		if s.stmts != nil {
+			s.stmts.warm(ctx, txs.pending)
+		}
 	}()
-	if err := fn(&Store{db: s.db, q: tx, d: s.d, tx: true}); err != nil {
+	if err := fn(txs); err != nil {
 		return err
 	}
 	committed = true
@@ -103,15 +112,26 @@ func (s *Store) atomic(ctx context.Context, fn func(s *Store) error) error {
 	return s.InTx(ctx, func(tx storage.Store) error { return fn(tx.(*Store)) })
 }
 
+// exec, query and queryRow run query (with "?" placeholders) through the
+// store's prepared statements (see stmtCache).
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := s.stmt(ctx, query, args); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return s.q.ExecContext(ctx, s.d.rebind(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.stmt(ctx, query, args); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.q.QueryContext(ctx, s.d.rebind(query), args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, query, args); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.q.QueryRowContext(ctx, s.d.rebind(query), args...)
 }
 

@@ -37,17 +37,25 @@ func (s *Store) unstorable(v string) bool {
 // case-insensitive collation.
 func fold(v string) string { return strings.ToLower(v) }
 
-// CreateUser implements storage.UserStore.
-func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
-	num, err := s.insertNum(ctx, "user",
-		"INSERT INTO users (id, email, email_norm, first_name, first_name_norm, last_name, last_name_norm, login_name, "+
-			"status, role, provider, locale, timezone, city, country, department, phone_land, phone_mobile, "+
-			"date_of_birth, must_reset_password, password_hash, failed_logins, last_login_at, token_version, "+
-			"api_token_created_at, created_at, updated_at, version) VALUES ("+placeholders(28)+")",
-		s.id(rec.ID), rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName), rec.LoginName,
+// userInsertCols are the columns CreateUser and CreateUsers write, in the
+// order of userInsertArgs.
+const userInsertCols = "id, email, email_norm, first_name, first_name_norm, last_name, last_name_norm, login_name, " +
+	"status, role, provider, locale, timezone, city, country, department, phone_land, phone_mobile, " +
+	"date_of_birth, must_reset_password, password_hash, failed_logins, last_login_at, token_version, " +
+	"api_token_created_at, created_at, updated_at, version"
+
+// userInsertArgs are rec's values for userInsertCols.
+func (s *Store) userInsertArgs(rec *storage.UserRecord) []any {
+	return []any{s.id(rec.ID), rec.Email, rec.EmailNorm, rec.FirstName, fold(rec.FirstName), rec.LastName, fold(rec.LastName), rec.LoginName,
 		rec.Status, rec.Role, rec.Provider, rec.Locale, rec.Timezone, rec.City, rec.Country, rec.Department, rec.PhoneLand, rec.PhoneMobile,
 		s.nullTime(rec.DateOfBirth), rec.MustResetPassword, rec.PasswordHash, rec.FailedLogins, s.nullTime(rec.LastLoginAt), rec.TokenVersion,
-		s.nullTime(rec.APITokenCreatedAt), s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version)
+		s.nullTime(rec.APITokenCreatedAt), s.time(rec.CreatedAt), s.time(rec.UpdatedAt), rec.Version}
+}
+
+// CreateUser implements storage.UserStore.
+func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
+	args := s.userInsertArgs(rec)
+	num, err := s.insertNum(ctx, "user", "INSERT INTO users ("+userInsertCols+") VALUES ("+placeholders(len(args))+")", args...)
 	if err != nil {
 		return err
 	}
@@ -151,6 +159,19 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 	if f.PortalID != uuid.Nil {
 		spec.where = append(spec.where, "u.id IN (SELECT m.user_id FROM portal_members m WHERE m.portal_id = ?)")
 		spec.args = append(spec.args, s.id(f.PortalID))
+	}
+	// A partner's or a portal's users are counted from the membership
+	// index alone, when nothing else filters them: the foreign key
+	// guarantees each member's user, so the join with users adds nothing
+	// but a read per member (a scan of every user on PostgreSQL).
+	switch {
+	case f.Search != "" || f.Status != "":
+	case f.PartnerID != uuid.Nil && f.PortalID == uuid.Nil:
+		spec.count = "SELECT count(*) FROM partner_members pm WHERE pm.partner_id = ?"
+		spec.countArgs = []any{s.id(f.PartnerID)}
+	case f.PortalID != uuid.Nil && f.PartnerID == uuid.Nil:
+		spec.count = "SELECT count(*) FROM portal_members m WHERE m.portal_id = ?"
+		spec.countArgs = []any{s.id(f.PortalID)}
 	}
 	if len(spec.where) > 0 && s.d.PlanPerQuery != nil {
 		spec.lead = []any{s.d.PlanPerQuery}

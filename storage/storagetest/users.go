@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ var userTests = []test{
 	{"UserListPartnerIsolation", testUserListPartnerIsolation},
 	{"UserListPortalFilter", testUserListPortalFilter},
 	{"LoginNamesWithPrefix", testLoginNamesWithPrefix},
+	{"LoginNamesWithPrefixes", testLoginNamesWithPrefixes},
+	{"CreateUsers", testCreateUsers},
+	{"CreateUsersAllOrNothing", testCreateUsersAllOrNothing},
 	{"EmptyLists", testEmptyLists},
 }
 
@@ -573,3 +577,116 @@ func testEmptyLists(t *testing.T, s storage.Store) {
 
 // empty reports whether s is an empty, non-nil slice.
 func empty[T any](s []T) bool { return s != nil && len(s) == 0 }
+
+func testLoginNamesWithPrefixes(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := t.Context()
+	for i, login := range []string{"mona.benson", "mona.benson2", "carl.mona", "carl", "eve_x", "evex", "zed"} {
+		u := newUser(i)
+		u.LoginName = login
+		is.NoErr(s.CreateUser(ctx, &u)) // create
+	}
+	got, err := s.LoginNamesWithPrefixes(ctx, []string{"mona.benson", "carl", "eve_", "mona", "nobody"})
+	is.NoErr(err)                                                                        // LoginNamesWithPrefixes
+	is.Equal(got, []string{"carl", "carl.mona", "eve_x", "mona.benson", "mona.benson2"}) // sorted, each once, '_' literal
+	got, err = s.LoginNamesWithPrefixes(ctx, nil)
+	is.NoErr(err)
+	is.Equal(got, []string{})   // no prefixes: empty, not nil
+	many := make([]string, 450) // more prefixes than one query takes
+	for i := range many {
+		many[i] = fmt.Sprintf("x%d", i)
+	}
+	many = append(many, "zed")
+	got, err = s.LoginNamesWithPrefixes(ctx, many)
+	is.NoErr(err)
+	is.Equal(got, []string{"zed"}) // found past the first chunk of prefixes
+}
+
+func testCreateUsers(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := t.Context()
+	is.NoErr(s.CreateUsers(ctx, nil)) // nothing to create
+
+	first := fullUser(0)
+	is.NoErr(s.CreateUser(ctx, &first))
+	const n = 1203 // more than two chunks of a SQL store
+	recs := make([]*storage.UserRecord, n)
+	for i := range recs {
+		u := newUser(i + 1)
+		if i%2 == 0 {
+			u = fullUser(i + 1)
+		}
+		recs[i] = &u
+	}
+	is.NoErr(s.CreateUsers(ctx, recs)) // CreateUsers
+	seen := map[int64]bool{first.Num: true}
+	for i, r := range recs {
+		is.True(r.Num > first.Num) // every Num assigned, after the users before
+		is.True(!seen[r.Num])      // and unique
+		seen[r.Num] = true
+		if i > 0 {
+			is.True(r.Num > recs[i-1].Num) // in the order given
+		}
+	}
+	for _, i := range []int{0, 1, 499, 500, 501, 1000, n - 1} {
+		got, err := s.GetUser(ctx, recs[i].ID)
+		is.NoErr(err)           // each user is stored
+		is.Equal(got, *recs[i]) // as given, with its Num
+		byNum, err := s.GetUserByNum(ctx, recs[i].Num)
+		is.NoErr(err)
+		is.Equal(byNum.ID, recs[i].ID) // and found by its Num
+	}
+	p, err := s.ListUsers(ctx, storage.UserFilter{}, userkit.PageRequest{Total: true})
+	is.NoErr(err)
+	is.Equal(p.Total, n+1)
+	p, err = s.ListUsers(ctx, storage.UserFilter{Search: "last1202"}, userkit.PageRequest{Total: true})
+	is.NoErr(err)
+	is.Equal(p.Total, 1) // searchable like any user
+	is.Equal(p.Items[0].ID, recs[1201].ID)
+
+	err = s.InTx(ctx, func(tx storage.Store) error { // inside a transaction too
+		u := newUser(5000)
+		return tx.CreateUsers(ctx, []*storage.UserRecord{&u})
+	})
+	is.NoErr(err)
+}
+
+func testCreateUsersAllOrNothing(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := t.Context()
+	stored := newUser(0)
+	is.NoErr(s.CreateUser(ctx, &stored))
+	batch := func(clash func(recs []*storage.UserRecord)) []*storage.UserRecord {
+		recs := make([]*storage.UserRecord, 600)
+		for i := range recs {
+			u := newUser(i + 1)
+			recs[i] = &u
+		}
+		clash(recs)
+		return recs
+	}
+	for _, c := range []struct {
+		name  string
+		field string
+		clash func(recs []*storage.UserRecord)
+	}{
+		{"email of a stored user", "EmailNorm", func(r []*storage.UserRecord) { r[550].EmailNorm = stored.EmailNorm }},
+		{"login within the batch", "LoginName", func(r []*storage.UserRecord) { r[3].LoginName = r[2].LoginName }},
+		{"id within the batch", "ID", func(r []*storage.UserRecord) { r[10].ID = r[9].ID }},
+	} {
+		recs := batch(c.clash)
+		err := s.CreateUsers(ctx, recs)
+		is.Equal(userkit.KindOf(err), userkit.Conflict) // a clash is Conflict
+		if _, ok := userkit.FieldsOf(err)[c.field]; !ok {
+			t.Errorf("%s: fields %v, want %s", c.name, userkit.FieldsOf(err), c.field)
+		}
+		for _, r := range recs {
+			if r.Num != 0 {
+				t.Fatalf("%s: Num set after a failed CreateUsers", c.name)
+			}
+		}
+		p, err := s.ListUsers(ctx, storage.UserFilter{}, userkit.PageRequest{Total: true})
+		is.NoErr(err)
+		is.Equal(p.Total, 1) // nothing of the batch was stored
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/userkit/userkit/internal/sqlcount"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/mysql"
 	"github.com/userkit/userkit/storage/postgres"
@@ -72,14 +73,73 @@ type Target struct {
 	DB func(t testing.TB) *sql.DB
 	// New makes a store over such a database.
 	New func(db *sql.DB) *sqlstore.Store
+	// CountedDB is DB through the statement counter of package
+	// internal/sqlcount.
+	CountedDB func(t testing.TB) (*sql.DB, *sqlcount.Counter)
 }
 
 // The targets, one per adapter.
 var (
-	SQLiteTarget   = Target{"sqlite", SQLiteDB, sqlite.New}
-	PostgresTarget = Target{"postgres", PostgresDB, postgres.New}
-	MySQLTarget    = Target{"mysql", MySQLDB, mysql.New}
+	SQLiteTarget   = Target{"sqlite", SQLiteDB, sqlite.New, countedSQLite}
+	PostgresTarget = Target{"postgres", PostgresDB, postgres.New, countedPostgres}
+	MySQLTarget    = Target{"mysql", MySQLDB, mysql.New, countedMySQL}
 )
+
+// CountedStore returns a migrated store of target on a fresh database
+// whose statements are counted (see internal/sqlcount), with the counter
+// reset after the migration. The pool is the adapter's (ConfigurePool),
+// bounded as the other test databases are.
+func (tg Target) CountedStore(t testing.TB) (*sqlstore.Store, *sqlcount.Counter) {
+	t.Helper()
+	db, c := tg.CountedDB(t)
+	s := tg.New(db)
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("%s: Migrate: %v", tg.Name, err)
+	}
+	c.Reset()
+	return s, c
+}
+
+func counted(t testing.TB, name string, db *sql.DB, c *sqlcount.Counter, configure func(*sql.DB)) (*sql.DB, *sqlcount.Counter) {
+	t.Helper()
+	configure(db)
+	db.SetMaxOpenConns(poolSize)
+	t.Cleanup(func() { db.Close() })
+	// One connection first, as sqlite.Open does: it creates the file.
+	if err := db.Ping(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	c.Reset()
+	return db, c
+}
+
+func countedSQLite(t testing.TB) (*sql.DB, *sqlcount.Counter) {
+	t.Helper()
+	db, c, err := sqlcount.Open("sqlite", sqlitePath(t)+"?"+sqlite.DSNParams)
+	if err != nil {
+		t.Fatalf("sqlite: %v", err)
+	}
+	return counted(t, "sqlite", db, c, sqlite.ConfigurePool)
+}
+
+func countedPostgres(t testing.TB) (*sql.DB, *sqlcount.Counter) {
+	t.Helper()
+	db, c, err := sqlcount.Open("pgx", PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	return counted(t, "postgres", db, c, postgres.ConfigurePool)
+}
+
+func countedMySQL(t testing.TB) (*sql.DB, *sqlcount.Counter) {
+	t.Helper()
+	conn, err := mysql.Connector(MySQLDSN(t))
+	if err != nil {
+		t.Fatalf("mysql: %v", err)
+	}
+	db, c := sqlcount.OpenDB(conn)
+	return counted(t, "mysql", db, c, mysql.ConfigurePool)
+}
 
 // Targets lists SQLite, PostgreSQL and MySQL.
 var Targets = []Target{SQLiteTarget, PostgresTarget, MySQLTarget}
@@ -107,7 +167,7 @@ func MySQL(t *testing.T) storage.Store { return MySQLTarget.Store(t) }
 // SQLiteDB opens a new database file in a temporary directory.
 func SQLiteDB(t testing.TB) *sql.DB {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "userkit.db"))
+	db, err := sqlite.Open(sqlitePath(t))
 	if err != nil {
 		t.Fatalf("sqlite: %v", err)
 	}
@@ -146,9 +206,25 @@ func admin(t testing.TB, driver, dsn string, open func() (*sql.DB, error)) *sql.
 	return db
 }
 
+func sqlitePath(t testing.TB) string { return filepath.Join(t.TempDir(), "userkit.db") }
+
 // PostgresDB creates a schema in the USERKIT_POSTGRES_DSN database and
 // returns a pool whose search_path is that schema.
 func PostgresDB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := postgres.Open(PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	db.SetMaxOpenConns(poolSize)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// PostgresDSN creates a schema in the USERKIT_POSTGRES_DSN database,
+// dropped when the test ends, and returns a DSN whose search_path is that
+// schema.
+func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := DSN(t, PostgresEnv)
 	adm := admin(t, "postgres", dsn, func() (*sql.DB, error) { return postgres.Open(dsn) })
@@ -162,18 +238,12 @@ func PostgresDB(t testing.TB) *sql.DB {
 	if _, err := adm.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("postgres: create schema: %v", err)
 	}
-	db, err := postgres.Open(withSearchPath(dsn, schema))
-	if err != nil {
-		t.Fatalf("postgres: %v", err)
-	}
-	db.SetMaxOpenConns(poolSize)
 	t.Cleanup(func() {
-		db.Close()
 		if _, err := adm.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Errorf("postgres: drop schema %s: %v", schema, err)
 		}
 	})
-	return db
+	return withSearchPath(dsn, schema)
 }
 
 // withSearchPath adds search_path to a URL or keyword/value DSN; pgx sends
@@ -195,6 +265,20 @@ func withSearchPath(dsn, schema string) string {
 // pool on it, opened like mysql.Open does.
 func MySQLDB(t testing.TB) *sql.DB {
 	t.Helper()
+	db, err := mysql.Open(MySQLDSN(t))
+	if err != nil {
+		t.Fatalf("mysql: %v", err)
+	}
+	db.SetMaxOpenConns(poolSize)
+	db.SetConnMaxIdleTime(time.Minute)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// MySQLDSN creates a database on the USERKIT_MYSQL_DSN server, dropped
+// when the test ends, and returns the DSN of that database.
+func MySQLDSN(t testing.TB) string {
+	t.Helper()
 	dsn := DSN(t, MySQLEnv)
 	adm := admin(t, "mysql", dsn, func() (*sql.DB, error) { return mysql.Open(dsn) })
 	ctx := context.Background()
@@ -207,17 +291,10 @@ func MySQLDB(t testing.TB) *sql.DB {
 		t.Fatalf("mysql: %v", err)
 	}
 	cfg.DBName = name
-	db, err := mysql.Open(cfg.FormatDSN())
-	if err != nil {
-		t.Fatalf("mysql: %v", err)
-	}
-	db.SetMaxOpenConns(poolSize)
-	db.SetConnMaxIdleTime(time.Minute)
 	t.Cleanup(func() {
-		db.Close()
 		if _, err := adm.ExecContext(ctx, "DROP DATABASE "+name); err != nil {
 			t.Errorf("mysql: drop database %s: %v", name, err)
 		}
 	})
-	return db
+	return cfg.FormatDSN()
 }
