@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -26,7 +27,7 @@ const (
 
 // loadDemo creates the demo data once; a later start finds the setting and
 // leaves the data alone, so edits made through the APIs survive restarts.
-func loadDemo(ctx context.Context, store storage.Store, svc services) error {
+func loadDemo(ctx context.Context, store storage.Store, svc httpapi.Services) error {
 	if _, err := store.GetSetting(ctx, demoSetting); err == nil {
 		return nil
 	} else if !errors.Is(err, userkit.ErrNotFound) {

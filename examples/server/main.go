@@ -54,13 +54,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeStore()
-	svc := newServices(store)
+	authz := permissions.New(store, nil)
+	svc := newServices(store, authz)
 
 	secret, err := tokenSecret(ctx, store, cfg.Secret)
 	if err != nil {
 		return fmt.Errorf("token secret: %w", err)
 	}
-	newKey, err := bootstrapAdmin(ctx, store, svc.Permissions, cfg.AdminKey)
+	newKey, err := bootstrapAdmin(ctx, store, authz, cfg.AdminKey)
 	if err != nil {
 		return fmt.Errorf("bootstrap admin key: %w", err)
 	}
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	mux := http.NewServeMux()
-	all.Mount(mux, svc.api(), &httpapi.Options{Logger: log, TokenSecret: secret})
+	all.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
 	mux.HandleFunc("GET /healthz", health(store))
 	srv := &http.Server{
 		Handler:           httpapi.WithRequestID(logRequests(log, mux)),
@@ -106,26 +107,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// services are the four userkit services over one store. The handlers
-// take them as httpapi.Services; the host also calls methods of its own
-// (Authenticate, set-up) on the concrete types.
-type services struct {
-	Users       *users.Service
-	Partners    *partners.Service
-	Portals     *portals.Service
-	Permissions *permissions.Service
-}
-
-// api returns the services as the userkit handlers take them.
-func (s services) api() httpapi.Services {
-	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
-}
-
-// newServices wires the four services over one store.
-func newServices(store storage.Store) services {
-	authz := permissions.New(store, nil)
+// newServices wires the four services over one store, with the
+// permissions service the host also uses to bootstrap its admin key.
+func newServices(store storage.Store, authz *permissions.Service) httpapi.Services {
 	us := users.New(store, authz, nil)
-	return services{
+	return httpapi.Services{
 		Users:       us,
 		Partners:    partners.New(store, authz, us, nil),
 		Portals:     portals.New(store, authz, us, nil),

@@ -31,29 +31,26 @@ type Failure struct {
 // ErrorWriter writes one API's error body for f, status included.
 type ErrorWriter func(w http.ResponseWriter, r *http.Request, f Failure)
 
-// StatusOf is the one table mapping error kinds to HTTP status codes. An
-// API departs from it only through its Statuses.
+// statusOf is the one table mapping error kinds to HTTP status codes.
+var statusOf = map[userkit.Kind]int{
+	userkit.Invalid:            http.StatusBadRequest,
+	userkit.NotFound:           http.StatusNotFound,
+	userkit.Conflict:           http.StatusConflict,
+	userkit.Unauthenticated:    http.StatusUnauthorized,
+	userkit.Forbidden:          http.StatusForbidden,
+	userkit.PreconditionFailed: http.StatusPreconditionFailed,
+	userkit.TooManyRequests:    http.StatusTooManyRequests,
+	userkit.Unavailable:        http.StatusServiceUnavailable,
+}
+
+// StatusOf returns the status of a kind in the one table (500 for
+// Internal and any kind without a row). An API departs from it only
+// through its Statuses.
 func StatusOf(k userkit.Kind) int {
-	switch k {
-	case userkit.Invalid:
-		return http.StatusBadRequest
-	case userkit.NotFound:
-		return http.StatusNotFound
-	case userkit.Conflict:
-		return http.StatusConflict
-	case userkit.Unauthenticated:
-		return http.StatusUnauthorized
-	case userkit.Forbidden:
-		return http.StatusForbidden
-	case userkit.PreconditionFailed:
-		return http.StatusPreconditionFailed
-	case userkit.TooManyRequests:
-		return http.StatusTooManyRequests
-	case userkit.Unavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
+	if st, ok := statusOf[k]; ok {
+		return st
 	}
+	return http.StatusInternalServerError
 }
 
 // Statuses declare how one API departs from StatusOf, in the order they
