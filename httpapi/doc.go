@@ -10,10 +10,13 @@
 //	Tyk       httpapi/tyk        /portal-api/users, /portal-api/organisations
 //	admin     httpapi/admin      /admin/v1/…
 //
-// Mount everything on a host mux:
+// Package httpapi holds what every API shares and a host configures: the
+// Services the handlers call (one narrow interface per domain service),
+// the Options, the Authenticator hook, request ids and user API tokens.
+// Mount everything on a host mux with package httpapi/all:
 //
 //	svc := httpapi.Services{Users: us, Partners: ps, Portals: pts, Permissions: authz}
-//	httpapi.Mount(mux, svc, &httpapi.Options{TokenSecret: secret})
+//	all.Mount(mux, svc, &httpapi.Options{TokenSecret: secret})
 //
 // or one API under a prefix of the host's choice:
 //
@@ -24,8 +27,12 @@
 // API token (see UserToken). A host can plug in its own Authenticator, for
 // example to map its session cookie to a principal. Permission checks
 // happen in the services; the handlers only authenticate, decode, and shape
-// each API's bodies and errors. Error kinds map to HTTP status in one table
-// (core.StatusOf); every request body is limited (1 MiB by default), and
-// internal errors are logged with log/slog and answered with a generic
-// message and a request id.
+// each API's bodies and errors. Error kinds map to HTTP status in one
+// table, from which each API departs only by a declared list of overrides
+// (Solvexia answers a conflict with 400, Tyk validation with 422, …).
+// Request bodies must be JSON (Content-Type application/json or a +json
+// type; anything else is 415) in valid UTF-8, and are limited (1 MiB by
+// default). A method a path does not serve is 405 with an Allow header,
+// in the API's own error shape. Internal errors are logged with log/slog
+// and answered with a generic message and a request id.
 package httpapi

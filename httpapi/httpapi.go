@@ -2,99 +2,171 @@ package httpapi
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
+	"time"
 
-	"github.com/userkit/userkit/httpapi/admin"
-	"github.com/userkit/userkit/httpapi/internal/core"
-	"github.com/userkit/userkit/httpapi/solvexia"
-	"github.com/userkit/userkit/httpapi/tyk"
-	"github.com/userkit/userkit/httpapi/venuzle"
-	"github.com/userkit/userkit/httpapi/whaly"
+	"github.com/google/uuid"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/portals"
+	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
 
-// Services are the domain services the handlers call; see core.Services.
-type Services = core.Services
+// Services are the domain services the handlers call. Every field must be
+// set, and all four must share one store. Each field is the narrow
+// interface of the methods the handlers use; *users.Service,
+// *partners.Service, *portals.Service and *permissions.Service satisfy
+// them, and a host may wrap one (to add tracing, say) by embedding it.
+type Services struct {
+	Users       UserService
+	Partners    PartnerService
+	Portals     PortalService
+	Permissions PermissionService
+}
 
-// Options configures the handlers; nil means defaults. The fields: Logger,
-// MaxBodyBytes (1 MiB), TokenSecret and TokenMaxAge (user API tokens),
-// Authenticator (the host's own credentials), RateLimit (Whaly, 500 a
-// minute), Clock, and Prefix (where Mount puts the APIs).
-type Options = core.Options
+// UserService is what the handlers call on *users.Service.
+type UserService interface {
+	Create(ctx context.Context, p users.CreateParams) (users.User, error)
+	Delete(ctx context.Context, id uuid.UUID) error
+	Get(ctx context.Context, id uuid.UUID) (users.User, error)
+	GetByEmail(ctx context.Context, email string) (users.User, error)
+	GetByNum(ctx context.Context, num int64) (users.User, error)
+	List(ctx context.Context, p users.ListParams) (userkit.Page[users.User], error)
+	Policy() users.PasswordPolicy
+	Prepare(ctx context.Context, p users.CreateParams) (storage.UserRecord, error)
+	RotateToken(ctx context.Context, id uuid.UUID) (users.User, error)
+	SetPassword(ctx context.Context, id uuid.UUID, password string) error
+	Update(ctx context.Context, id uuid.UUID, p users.UpdateParams) (users.User, error)
+}
 
-// Authenticator lets a host map its own credentials to a principal.
-type Authenticator = core.Authenticator
+// PartnerService is what the handlers call on *partners.Service.
+type PartnerService interface {
+	AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
+	AddUser(ctx context.Context, partnerID uuid.UUID, p users.CreateParams) (u users.User, created bool, err error)
+	Create(ctx context.Context, p partners.CreateParams) (partners.Partner, error)
+	CreateTeam(ctx context.Context, partnerID uuid.UUID, p partners.TeamParams) (partners.Team, error)
+	Delete(ctx context.Context, id uuid.UUID) error
+	DeleteTeam(ctx context.Context, id uuid.UUID) error
+	Get(ctx context.Context, id uuid.UUID) (partners.Partner, error)
+	GetByNum(ctx context.Context, num int64) (partners.Partner, error)
+	GetTeam(ctx context.Context, id uuid.UUID) (partners.Team, error)
+	GetTeamByNum(ctx context.Context, num int64) (partners.Team, error)
+	GetUser(ctx context.Context, partnerID, userID uuid.UUID) (users.User, error)
+	List(ctx context.Context, p userkit.PageRequest) (userkit.Page[partners.Partner], error)
+	ListTeams(ctx context.Context, partnerID uuid.UUID) ([]partners.Team, error)
+	ListUsers(ctx context.Context, partnerID uuid.UUID, p partners.ListUsersParams) (userkit.Page[users.User], error)
+	PartnersOf(ctx context.Context, userID uuid.UUID) ([]partners.Partner, error)
+	RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
+	RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (userDeleted bool, err error)
+	TeamMembers(ctx context.Context, teamID uuid.UUID) ([]users.User, error)
+	TeamsOf(ctx context.Context, userID uuid.UUID) ([]partners.Team, error)
+	Update(ctx context.Context, id uuid.UUID, p partners.UpdateParams) (partners.Partner, error)
+	UpdateTeam(ctx context.Context, id uuid.UUID, p partners.TeamUpdateParams) (partners.Team, error)
+}
+
+// PortalService is what the handlers call on *portals.Service.
+type PortalService interface {
+	AddUser(ctx context.Context, portalID uuid.UUID, p portals.AddUserParams) (portals.Member, error)
+	Create(ctx context.Context, p portals.CreateParams) (portals.Portal, error)
+	CreateAttribute(ctx context.Context, portalID uuid.UUID, p portals.AttributeParams) (portals.Attribute, error)
+	CreateRole(ctx context.Context, portalID uuid.UUID, p portals.RoleParams) (portals.Role, error)
+	Delete(ctx context.Context, id uuid.UUID) error
+	DeleteAttribute(ctx context.Context, id uuid.UUID) error
+	DeleteRole(ctx context.Context, id uuid.UUID) error
+	Get(ctx context.Context, id uuid.UUID) (portals.Portal, error)
+	GetAttribute(ctx context.Context, id uuid.UUID) (portals.Attribute, error)
+	GetRole(ctx context.Context, id uuid.UUID) (portals.Role, error)
+	GetUser(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error)
+	List(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Portal], error)
+	ListAttributes(ctx context.Context, portalID uuid.UUID) ([]portals.Attribute, error)
+	ListRoles(ctx context.Context, portalID uuid.UUID) ([]portals.Role, error)
+	ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Member], error)
+	RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (bool, error)
+	Update(ctx context.Context, id uuid.UUID, p portals.UpdateParams) (portals.Portal, error)
+	UpdateAttribute(ctx context.Context, id uuid.UUID, p portals.AttributeUpdateParams) (portals.Attribute, error)
+	UpdateRole(ctx context.Context, id uuid.UUID, p portals.RoleUpdateParams) (portals.Role, error)
+}
+
+// PermissionService is what the handlers (and the credential check) call
+// on *permissions.Service.
+type PermissionService interface {
+	AddGrant(ctx context.Context, principalID uuid.UUID, p permissions.GrantParams) (permissions.Grant, error)
+	CreateKey(ctx context.Context, serviceAccountID uuid.UUID, p permissions.KeyParams) (permissions.Key, string, error)
+	CreateResource(ctx context.Context, p permissions.ResourceParams) (permissions.Resource, error)
+	CreateServiceAccount(ctx context.Context, p permissions.ServiceAccountParams) (permissions.ServiceAccount, error)
+	DeleteResource(ctx context.Context, id string) error
+	DeleteServiceAccount(ctx context.Context, id uuid.UUID) error
+	GetResource(ctx context.Context, id string) (permissions.Resource, error)
+	GetServiceAccount(ctx context.Context, id uuid.UUID) (permissions.ServiceAccount, error)
+	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]permissions.Grant, error)
+	HasPartnerAccess(ctx context.Context, partnerID uuid.UUID) (bool, error)
+	ListEvents(ctx context.Context, f storage.EventFilter, p userkit.PageRequest) (userkit.Page[permissions.Event], error)
+	ListKeys(ctx context.Context, serviceAccountID uuid.UUID) ([]permissions.Key, error)
+	ListResources(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.Resource], error)
+	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
+	RemoveGrant(ctx context.Context, grantID uuid.UUID) error
+	Require(ctx context.Context, action permissions.Action, scope permissions.Scope) error
+	RequireForUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
+	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
+	RevokeKey(ctx context.Context, keyID uuid.UUID) error
+	RevokeRole(ctx context.Context, userID uuid.UUID, resourceID string) error
+	RolesOfUser(ctx context.Context, userID uuid.UUID) ([]permissions.ResourceRole, error)
+	SetRole(ctx context.Context, userID uuid.UUID, resourceID string, role permissions.Role) (permissions.ResourceRole, error)
+	UpdateResource(ctx context.Context, id string, p permissions.ResourceUpdateParams) (permissions.Resource, error)
+	UpdateServiceAccount(ctx context.Context, id uuid.UUID, p permissions.ServiceAccountUpdateParams) (permissions.ServiceAccount, error)
+}
+
+// DefaultMaxBodyBytes limits request bodies when Options.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultRateLimit is the Whaly-style per-key limit, in requests a minute.
+const DefaultRateLimit = 500
+
+// Options configures the handlers. A nil *Options means defaults.
+type Options struct {
+	// Logger receives internal errors and auth failures (never secrets).
+	// nil means slog.Default().
+	Logger *slog.Logger
+	// MaxBodyBytes limits every request body; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// TokenSecret signs and verifies user API tokens (HS256 JWTs). With no
+	// secret, user tokens are neither issued nor accepted.
+	TokenSecret []byte
+	// TokenMaxAge, when positive, refuses user API tokens issued longer
+	// ago than this (a token is issued when the user's token is rotated, or
+	// at the user's creation). Zero means tokens live until rotated.
+	TokenMaxAge time.Duration
+	// Authenticator, when set, is asked first for every request; it lets a
+	// host map its own credentials (a session cookie, say) to a principal.
+	Authenticator Authenticator
+	// RateLimit is the per-credential limit of the Whaly API in requests a
+	// minute; 0 means 500, a negative value turns limiting off.
+	RateLimit int
+	// Clock is used for rate-limit windows; nil means time.Now.
+	Clock userkit.Clock
+	// Prefix is where all.Mount puts every API ("" = the documented
+	// paths). The per-API Register functions take their prefix directly.
+	Prefix string
+}
+
+// Authenticator maps a request to a principal, so a host can plug in its
+// own credentials (a session cookie, say). It returns ErrNoCredential when
+// the request carries none of its credentials; the bearer credential is
+// then tried. Any other error refuses the request as 401.
+type Authenticator interface {
+	Authenticate(r *http.Request) (permissions.Principal, error)
+}
 
 // AuthenticatorFunc adapts a function to Authenticator.
-type AuthenticatorFunc = core.AuthenticatorFunc
+type AuthenticatorFunc func(r *http.Request) (permissions.Principal, error)
+
+// Authenticate calls f(r).
+func (f AuthenticatorFunc) Authenticate(r *http.Request) (permissions.Principal, error) { return f(r) }
 
 // ErrNoCredential is what an Authenticator returns when the request holds
 // none of its credentials, so that the bearer credential is tried next.
-var ErrNoCredential = core.ErrNoCredential
-
-// API names one of the mountable APIs.
-type API string
-
-// The APIs Mount registers, with their base paths below the prefix.
-const (
-	Solvexia API = "solvexia" // /api/v1/users…
-	Venuzle  API = "venuzle"  // /api/internal/v1/partners/{partner_id}/users…
-	Whaly    API = "whaly"    // /v1/partner-portals/{portalId}/users…
-	Tyk      API = "tyk"      // /portal-api/…
-	Admin    API = "admin"    // /admin/v1/…
-)
-
-// APIs lists every API in the order Mount registers them.
-var APIs = []API{Solvexia, Venuzle, Whaly, Tyk, Admin}
-
-var registers = map[API]func(*http.ServeMux, string, core.Services, *core.Options){
-	Solvexia: solvexia.Register,
-	Venuzle:  venuzle.Register,
-	Whaly:    whaly.Register,
-	Tyk:      tyk.Register,
-	Admin:    admin.Register,
-}
-
-// Mount registers every API on mux under opts.Prefix ("" for the
-// documented paths, or e.g. "/userkit" when the host's own routes would
-// clash; a missing leading slash is added). To mount only some APIs, call
-// their packages' Register functions. Mounting twice under the same prefix
-// panics, as any duplicate ServeMux pattern does.
-func Mount(mux *http.ServeMux, s Services, opts *Options) {
-	var prefix string
-	if opts != nil {
-		prefix = opts.Prefix
-	}
-	for _, api := range APIs {
-		registers[api](mux, prefix, s, opts)
-	}
-}
-
-// Handler returns every API on a private mux, at the documented paths, for
-// hosts that prefer mux.Handle("/userkit/", http.StripPrefix("/userkit", h)).
-func Handler(s Services, opts *Options) http.Handler {
-	mux := http.NewServeMux()
-	var o Options
-	if opts != nil {
-		o = *opts
-	}
-	o.Prefix = ""
-	Mount(mux, s, &o)
-	return mux
-}
-
-// UserToken returns the user's API token (an HS256 JWT signed with secret),
-// the credential the Tyk API shows as JWTToken. It stays valid until the
-// user's token is rotated with users.Service.RotateToken.
-func UserToken(secret []byte, u users.User) (string, error) {
-	return core.IssueToken(secret, u)
-}
-
-// WithRequestID gives every request an id (in its context and in the
-// X-Request-Id response header) unless an outer middleware already did.
-// The handlers use it in error bodies and logs; a host's request logger
-// can wrap inside it and read the id with RequestID.
-func WithRequestID(h http.Handler) http.Handler { return core.WithRequestID(h) }
-
-// RequestID returns the id WithRequestID gave the request, or "".
-func RequestID(ctx context.Context) string { return core.RequestID(ctx) }
+var ErrNoCredential = errors.New("httpapi: no credential")

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/portals"
@@ -62,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 
 // listPath is one API's list endpoint, with the credential style it takes.
 type listPath struct {
-	api  httpapi.API
+	api  all.API
 	path string
 	auth string
 	// shape checks that the body is this API's list.
@@ -71,14 +72,14 @@ type listPath struct {
 
 func (f *fixture) listPaths() []listPath {
 	return []listPath{
-		{httpapi.Solvexia, "/api/v1/users", f.admin, func(is *is.I, body []byte) {
+		{all.Solvexia, "/api/v1/users", f.admin, func(is *is.I, body []byte) {
 			var got []struct{ ID, LoginName string }
 			is.NoErr(json.Unmarshal(body, &got))                        // a bare array
 			is.Equal(len(got), 1)                                       // Mona
 			is.Equal(got[0].ID, "u-"+strconv.FormatInt(f.mona.Num, 10)) // Solvexia's "u-<n>" id
 			is.Equal(got[0].LoginName, f.mona.LoginName)                // and login name
 		}},
-		{httpapi.Venuzle, fmt.Sprintf("/api/internal/v1/partners/%d/users", f.partner.Num), f.admin, func(is *is.I, body []byte) {
+		{all.Venuzle, fmt.Sprintf("/api/internal/v1/partners/%d/users", f.partner.Num), f.admin, func(is *is.I, body []byte) {
 			var got struct {
 				Data []struct {
 					ID    int64  `json:"id"`
@@ -92,7 +93,7 @@ func (f *fixture) listPaths() []listPath {
 			is.Equal(len(got.Data), 1)                   // Mona
 			is.Equal(got.Data[0].ID, f.mona.Num)         // by number
 		}},
-		{httpapi.Whaly, "/v1/partner-portals/" + f.portal.ID.String() + "/users", f.admin, func(is *is.I, body []byte) {
+		{all.Whaly, "/v1/partner-portals/" + f.portal.ID.String() + "/users", f.admin, func(is *is.I, body []byte) {
 			var got struct {
 				Data []struct {
 					ID    string `json:"id"`
@@ -106,7 +107,7 @@ func (f *fixture) listPaths() []listPath {
 			is.Equal(got.Data[0].ID, f.mona.ID.String()) // by UUID
 			is.Equal(got.Data[0].Email, "mona.benson@example.com")
 		}},
-		{httpapi.Tyk, "/portal-api/users", f.rawKey, func(is *is.I, body []byte) {
+		{all.Tyk, "/portal-api/users", f.rawKey, func(is *is.I, body []byte) {
 			var got []struct {
 				ID             int64
 				Email          string
@@ -117,7 +118,7 @@ func (f *fixture) listPaths() []listPath {
 			is.Equal(got[0].ID, f.mona.Num)                // by number
 			is.Equal(got[0].OrganisationID, f.partner.Num) // in Acme
 		}},
-		{httpapi.Admin, "/admin/v1/partners", f.admin, func(is *is.I, body []byte) {
+		{all.Admin, "/admin/v1/partners", f.admin, func(is *is.I, body []byte) {
 			var got struct {
 				Data []struct {
 					ID   string `json:"id"`
@@ -148,10 +149,10 @@ func TestMountUnderPrefix(t *testing.T) {
 			mux := http.NewServeMux()
 			opts := *f.Opts
 			opts.Prefix = prefix
-			httpapi.Mount(mux, f.Svc, &opts)
+			all.Mount(mux, f.Svc.HTTP(), &opts)
 			paths := f.listPaths()
 			is := is.New(t)
-			is.Equal(len(paths), len(httpapi.APIs)) // one list per API
+			is.Equal(len(paths), len(all.APIs)) // one list per API
 			for _, lp := range paths {
 				code, body := f.get(mux, "/userkit"+lp.path, lp.auth)
 				is.Equal(code, 200) // served under the prefix
@@ -168,7 +169,7 @@ func TestMountWithoutOptions(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, f.Svc, nil)
+	all.Mount(mux, f.Svc.HTTP(), nil)
 	is := is.New(t)
 	// nil options have no TokenSecret, but keys work at the documented paths.
 	for _, lp := range f.listPaths() {
@@ -184,7 +185,7 @@ func TestHandler(t *testing.T) {
 	is := is.New(t)
 	opts := *f.Opts
 	opts.Prefix = "/ignored"
-	h := httpapi.Handler(f.Svc, &opts)
+	h := all.Handler(f.Svc.HTTP(), &opts)
 	is.Equal(opts.Prefix, "/ignored") // the caller's options are not changed
 
 	host := http.NewServeMux()
@@ -213,10 +214,10 @@ func TestMountTwice(t *testing.T) {
 	f := newFixture(t)
 	is := is.New(t)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, f.Svc, f.Opts)
+	all.Mount(mux, f.Svc.HTTP(), f.Opts)
 	opts := *f.Opts
 	opts.Prefix = "/v2"
-	httpapi.Mount(mux, f.Svc, &opts)
+	all.Mount(mux, f.Svc.HTTP(), &opts)
 	for _, path := range []string{"/api/v1/users", "/v2/api/v1/users"} {
 		code, _ := f.get(mux, path, f.admin)
 		is.Equal(code, 200) // both mounts serve
@@ -224,7 +225,7 @@ func TestMountTwice(t *testing.T) {
 
 	panicked := func() (v any) {
 		defer func() { v = recover() }()
-		httpapi.Mount(mux, f.Svc, &opts)
+		all.Mount(mux, f.Svc.HTTP(), &opts)
 		return nil
 	}()
 	is.True(panicked != nil)                                     // same prefix twice panics
@@ -270,7 +271,7 @@ func TestOneIdentityAcrossAPIs(t *testing.T) {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.DiscardHandler)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, env.Svc, env.Opts)
+	all.Mount(mux, env.Svc.HTTP(), env.Opts)
 	key := env.AdminKey(t)
 	admin := "Bearer " + key
 	partner, err := env.Svc.Partners.Create(env.Sys, partners.CreateParams{Name: "Venuzle GmbH"})
@@ -379,7 +380,7 @@ func TestUserTokenRoundTrip(t *testing.T) {
 	is := is.New(t)
 	f := newFixture(t)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, f.Svc, f.Opts)
+	all.Mount(mux, f.Svc.HTTP(), f.Opts)
 	self := "/api/v1/users/u-" + strconv.FormatInt(f.mona.Num, 10)
 
 	tok, err := httpapi.UserToken(apitest.TokenSecret, f.mona)
@@ -435,7 +436,7 @@ func TestWithRequestIDOuter(t *testing.T) {
 	is := is.New(t)
 	f := newFixture(t)
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, f.Svc, f.Opts)
+	all.Mount(mux, f.Svc.HTTP(), f.Opts)
 	var logged string
 	host := httpapi.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logged = httpapi.RequestID(r.Context())

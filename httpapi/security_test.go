@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
-	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
@@ -31,7 +31,7 @@ func newTenants(t *testing.T) *tenants {
 	t.Helper()
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.DiscardHandler)
-	f := &tenants{Env: env, h: httpapi.Handler(env.Svc, env.Opts)}
+	f := &tenants{Env: env, h: all.Handler(env.Svc.HTTP(), env.Opts)}
 	var err error
 	must := func(err error) {
 		t.Helper()

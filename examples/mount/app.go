@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/permissions"
 )
 
@@ -24,14 +25,14 @@ const sessionTTL = 12 * time.Hour
 // app is the host application: its own pages and login, with userkit
 // mounted beside them.
 type app struct {
-	svc      httpapi.Services
+	svc      services
 	sessions sessions
 }
 
 // newApp returns the host's handler: its own routes (/, /login, /logout,
 // /me) and every userkit API under /userkit/, authenticated by the host's
 // session cookie or by userkit's bearer credentials.
-func newApp(svc httpapi.Services) http.Handler {
+func newApp(svc services) http.Handler {
 	a := &app{svc: svc, sessions: sessions{m: map[string]session{}}}
 
 	mux := http.NewServeMux()
@@ -41,9 +42,9 @@ func newApp(svc httpapi.Services) http.Handler {
 	mux.HandleFunc("GET /me", a.me)
 
 	// userkit serves its documented paths; StripPrefix moves them under
-	// /userkit/. (httpapi.Mount(mux, svc, &httpapi.Options{Prefix:
+	// /userkit/. (all.Mount(mux, svc.api(), &httpapi.Options{Prefix:
 	// "/userkit", …}) registers them on this mux directly instead.)
-	uk := httpapi.Handler(svc, &httpapi.Options{
+	uk := all.Handler(svc.api(), &httpapi.Options{
 		Authenticator: httpapi.AuthenticatorFunc(a.principal),
 	})
 	mux.Handle("/userkit/", http.StripPrefix("/userkit", uk))

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
-	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
@@ -20,7 +19,7 @@ import (
 
 // newTestApp serves the host app over a seeded memory store, with cheap
 // password hashing.
-func newTestApp(t *testing.T, tls bool) (*httptest.Server, httpapi.Services) {
+func newTestApp(t *testing.T, tls bool) (*httptest.Server, services) {
 	t.Helper()
 	svc := newServices(memory.New(), &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
 	if err := seed(context.Background(), svc); err != nil {

@@ -15,7 +15,7 @@
 // there is no cookie so that API keys ("Authorization: Bearer sk:…") keep
 // working:
 //
-//	uk := httpapi.Handler(svc, &httpapi.Options{
+//	uk := all.Handler(svc.api(), &httpapi.Options{
 //		Authenticator: httpapi.AuthenticatorFunc(func(r *http.Request) (permissions.Principal, error) {
 //			userID, ok := sessionOf(r)
 //			if !ok {
@@ -26,8 +26,8 @@
 //	})
 //	mux.Handle("/userkit/", http.StripPrefix("/userkit", uk))
 //
-// Instead of Handler and StripPrefix, httpapi.Mount registers the APIs on
-// the host's mux directly: httpapi.Mount(mux, svc, &httpapi.Options{Prefix:
+// Instead of Handler and StripPrefix, all.Mount registers the APIs on
+// the host's mux directly: all.Mount(mux, svc.api(), &httpapi.Options{Prefix:
 // "/userkit", Authenticator: …}).
 //
 // What userkit may do for a session is decided by the user's grants, not by

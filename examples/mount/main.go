@@ -85,11 +85,26 @@ func openStore(ctx context.Context, dbPath string) (storage.Store, func(), error
 	return store, func() { _ = db.Close() }, nil
 }
 
+// services are the four userkit services over one store. The handlers
+// take them as httpapi.Services; the host also calls methods of its own
+// (Authenticate, set-up) on the concrete types.
+type services struct {
+	Users       *users.Service
+	Partners    *partners.Service
+	Portals     *portals.Service
+	Permissions *permissions.Service
+}
+
+// api returns the services as the userkit handlers take them.
+func (s services) api() httpapi.Services {
+	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
+}
+
 // newServices wires the four userkit services over one store.
-func newServices(store storage.Store, uo *users.Options) httpapi.Services {
+func newServices(store storage.Store, uo *users.Options) services {
 	authz := permissions.New(store, nil)
 	us := users.New(store, authz, uo)
-	return httpapi.Services{
+	return services{
 		Users:       us,
 		Partners:    partners.New(store, authz, us, nil),
 		Portals:     portals.New(store, authz, us, nil),
@@ -107,7 +122,7 @@ const (
 )
 
 // seed creates the demo accounts unless an earlier run (with -db) did.
-func seed(ctx context.Context, svc httpapi.Services) error {
+func seed(ctx context.Context, svc services) error {
 	sys := permissions.WithPrincipal(ctx, permissions.System) // trusted set-up code
 	for _, d := range []struct {
 		email, first, last, password string

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/google/uuid"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/partners"

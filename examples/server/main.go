@@ -19,11 +19,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
-	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/httpapi/all"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage"
-	"github.com/userkit/userkit/users"
 )
 
 func main() {
@@ -53,13 +52,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeStore()
-	svc := newServices(store)
+	k := kit.New(store, nil)
+	svc := k.HTTP()
 
 	secret, err := tokenSecret(ctx, store, cfg.Secret)
 	if err != nil {
 		return fmt.Errorf("token secret: %w", err)
 	}
-	newKey, err := bootstrapAdmin(ctx, store, svc.Permissions, cfg.AdminKey)
+	newKey, err := bootstrapAdmin(ctx, store, k.Permissions, cfg.AdminKey)
 	if err != nil {
 		return fmt.Errorf("bootstrap admin key: %w", err)
 	}
@@ -70,10 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
+	all.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
 	mux.HandleFunc("GET /healthz", health(store))
 	if cfg.Console {
-		mountConsole(mux, svc, log)
+		mountConsole(mux, k, log)
 	}
 	srv := &http.Server{
 		Handler:           httpapi.WithRequestID(logRequests(log, mux)),
@@ -109,18 +109,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// newServices wires the four services over one store.
-func newServices(store storage.Store) httpapi.Services {
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
-	return httpapi.Services{
-		Users:       us,
-		Partners:    partners.New(store, authz, us, nil),
-		Portals:     portals.New(store, authz, us, nil),
-		Permissions: authz,
-	}
 }
 
 const (

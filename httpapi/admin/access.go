@@ -5,13 +5,14 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
 
 func (h *handlers) listResources() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[resourceDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[resourceDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[resourceDTO]{}, err
@@ -22,9 +23,9 @@ func (h *handlers) listResources() http.Handler {
 }
 
 func (h *handlers) createResource() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
 		var in resourceCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return resourceDTO{}, err
 		}
 		res, err := h.api.Permissions.CreateResource(r.Context(),
@@ -38,7 +39,7 @@ func (h *handlers) createResource() http.Handler {
 }
 
 func (h *handlers) getResource() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
 		res, err := h.api.Permissions.GetResource(r.Context(), r.PathValue("id"))
 		if err != nil {
 			return resourceDTO{}, err
@@ -49,13 +50,13 @@ func (h *handlers) getResource() http.Handler {
 }
 
 func (h *handlers) updateResource() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
-		ver, err := ifMatch(r)
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (resourceDTO, error) {
+		ver, err := core.IfMatch(r)
 		if err != nil {
 			return resourceDTO{}, err
 		}
 		var in resourcePatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return resourceDTO{}, err
 		}
 		params, err := in.params(ver)
@@ -72,13 +73,13 @@ func (h *handlers) updateResource() http.Handler {
 }
 
 func (h *handlers) deleteResource() http.Handler {
-	return h.noContent(func(r *http.Request) error {
-		return h.api.Permissions.DeleteResource(r.Context(), r.PathValue("id"))
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
+		return core.Empty{}, h.api.Permissions.DeleteResource(r.Context(), r.PathValue("id"))
 	})
 }
 
 func (h *handlers) listServiceAccounts() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[serviceAccountDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[serviceAccountDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[serviceAccountDTO]{}, err
@@ -89,9 +90,9 @@ func (h *handlers) listServiceAccounts() http.Handler {
 }
 
 func (h *handlers) createServiceAccount() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
 		var in serviceAccountCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return serviceAccountDTO{}, err
 		}
 		params, err := in.params()
@@ -108,7 +109,7 @@ func (h *handlers) createServiceAccount() http.Handler {
 }
 
 func (h *handlers) getServiceAccount() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return serviceAccountDTO{}, err
@@ -123,17 +124,17 @@ func (h *handlers) getServiceAccount() http.Handler {
 }
 
 func (h *handlers) updateServiceAccount() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (serviceAccountDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return serviceAccountDTO{}, err
 		}
-		ver, err := ifMatch(r)
+		ver, err := core.IfMatch(r)
 		if err != nil {
 			return serviceAccountDTO{}, err
 		}
 		var in serviceAccountPatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return serviceAccountDTO{}, err
 		}
 		params, err := in.params(ver)
@@ -150,12 +151,12 @@ func (h *handlers) updateServiceAccount() http.Handler {
 }
 
 func (h *handlers) deleteServiceAccount() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Permissions.DeleteServiceAccount(r.Context(), id)
+		return core.Empty{}, h.api.Permissions.DeleteServiceAccount(r.Context(), id)
 	})
 }
 
@@ -195,7 +196,7 @@ func (h *handlers) grantsOf(r *http.Request, kind principalKind) (uuid.UUID, []p
 }
 
 func (h *handlers) listGrants(kind principalKind) http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[grantDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[grantDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[grantDTO]{}, err
@@ -206,13 +207,13 @@ func (h *handlers) listGrants(kind principalKind) http.Handler {
 }
 
 func (h *handlers) addGrant(kind principalKind) http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
 		id, _, err := h.grantsOf(r, kind)
 		if err != nil {
 			return grantDTO{}, err
 		}
 		var in grantCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return grantDTO{}, err
 		}
 		params, err := in.params("")
@@ -248,24 +249,24 @@ func (h *handlers) grant(r *http.Request, kind principalKind) (permissions.Grant
 }
 
 func (h *handlers) getGrant(kind principalKind) http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
 		g, err := h.grant(r, kind)
 		return toGrant(g), err
 	})
 }
 
 func (h *handlers) removeGrant(kind principalKind) http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		g, err := h.grant(r, kind)
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Permissions.RemoveGrant(r.Context(), g.ID)
+		return core.Empty{}, h.api.Permissions.RemoveGrant(r.Context(), g.ID)
 	})
 }
 
 func (h *handlers) listKeys() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[keyDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[keyDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[keyDTO]{}, err
@@ -315,13 +316,13 @@ func (h *handlers) key(r *http.Request) (permissions.Key, error) {
 }
 
 func (h *handlers) createKey() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (createdKeyDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (createdKeyDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return createdKeyDTO{}, err
 		}
 		var in keyCreate
-		if err := h.decodeOptional(w, r, &in); err != nil {
+		if err := h.api.DecodeOptional(w, r, &in); err != nil {
 			return createdKeyDTO{}, err
 		}
 		params, err := in.params()
@@ -340,19 +341,19 @@ func (h *handlers) createKey() http.Handler {
 }
 
 func (h *handlers) getKey() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (keyDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (keyDTO, error) {
 		k, err := h.key(r)
 		return toKey(k), err
 	})
 }
 
 func (h *handlers) revokeKey() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		k, err := h.key(r)
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Permissions.RevokeKey(r.Context(), k.ID)
+		return core.Empty{}, h.api.Permissions.RevokeKey(r.Context(), k.ID)
 	})
 }
 
@@ -362,7 +363,7 @@ var errNoTokenSecret = userkit.Errorf(userkit.Internal, "admin: users/{id}/token
 // secret is checked first, so that a host without one does not revoke a
 // token it cannot replace.
 func (h *handlers) rotateToken() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (tokenDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (tokenDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return tokenDTO{}, err
@@ -383,7 +384,7 @@ func (h *handlers) rotateToken() http.Handler {
 		if err != nil {
 			return tokenDTO{}, err
 		}
-		tok, err := core.IssueToken(h.api.Opts.TokenSecret, u)
+		tok, err := httpapi.UserToken(h.api.Opts.TokenSecret, u)
 		if err != nil {
 			return tokenDTO{}, err
 		}
@@ -397,7 +398,7 @@ func (h *handlers) rotateToken() http.Handler {
 }
 
 func (h *handlers) listEvents() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[eventDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[eventDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[eventDTO]{}, err

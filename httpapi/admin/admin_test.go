@@ -15,6 +15,7 @@ import (
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
+	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -37,7 +38,7 @@ func newFixture(t *testing.T) *fixture {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.DiscardHandler) // auth failures are logged; keep test output quiet
 	mux := http.NewServeMux()
-	Register(mux, "", env.Svc, env.Opts)
+	Register(mux, "", env.Svc.HTTP(), env.Opts)
 	return &fixture{t: t, env: env, h: mux, admin: "Bearer " + env.AdminKey(t), names: map[string]string{}}
 }
 
@@ -115,7 +116,7 @@ func (f *fixture) golden(name string, w *httptest.ResponseRecorder) {
 	sort.Slice(olds, func(i, j int) bool { return len(olds[i]) > len(olds[j]) })
 	for _, old := range olds {
 		// A cursor is the base64 of an id; it names the same item.
-		pairs = append(pairs, old, f.names[old], cursor(old), "{after "+strings.Trim(f.names[old], "{}")+"}")
+		pairs = append(pairs, old, f.names[old], core.EncodeCursor(old), "{after "+strings.Trim(f.names[old], "{}")+"}")
 	}
 	seen := map[string]bool{}
 	n := 0
@@ -125,7 +126,7 @@ func (f *fixture) golden(name string, w *httptest.ResponseRecorder) {
 		}
 		seen[id] = true
 		n++
-		pairs = append(pairs, id, fmt.Sprintf("{uuid-%d}", n), cursor(id), fmt.Sprintf("{after uuid-%d}", n))
+		pairs = append(pairs, id, fmt.Sprintf("{uuid-%d}", n), core.EncodeCursor(id), fmt.Sprintf("{after uuid-%d}", n))
 	}
 	apitest.Golden(f.t, name, []byte(text), pairs...)
 }
@@ -283,7 +284,7 @@ func TestRegisterPrefix(t *testing.T) {
 		env := apitest.New(t)
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /admin/v1/partners", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-		Register(mux, prefix, env.Svc, env.Opts)
+		Register(mux, prefix, env.Svc.HTTP(), env.Opts)
 		key := "Bearer " + env.AdminKey(t)
 		w := apitest.Do(mux, apitest.Request{Method: "GET", Path: "/userkit/admin/v1/partners", Auth: key})
 		is.Equal(w.Code, http.StatusOK)                                    // served under the prefix

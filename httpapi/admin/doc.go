@@ -5,7 +5,7 @@
 // follows the Whaly API (snake_case JSON, cursor paging) with RFC 9457
 // problem details for errors.
 //
-// Mount it alone with Register, or with every API through httpapi.Mount:
+// Mount it alone with Register, or with every API through all.Mount:
 //
 //	mux := http.NewServeMux()
 //	admin.Register(mux, "", svc, &httpapi.Options{TokenSecret: secret})
@@ -80,6 +80,8 @@
 // the principal lacks the action on the scope. 404, 409 (a taken name,
 // technical name, resource id or duplicate grant), 412 (stale If-Match),
 // 500 (logged; the detail quotes only the request id). Requests that fail
-// change nothing. Unknown paths and methods are the host mux's own plain
-// 404 and 405.
+// change nothing. 415: a body that is not application/json (or +json); a
+// body that is not valid UTF-8 is 400. 429 and 503 carry Retry-After. A
+// method a path does not serve is 405 with an Allow header, and an unknown
+// path below /admin/v1/ is 404, both as problems.
 package admin

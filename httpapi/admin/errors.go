@@ -1,12 +1,12 @@
 package admin
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"unicode"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -26,29 +26,38 @@ type problem struct {
 	Errors    map[string]string `json:"errors,omitempty"`
 }
 
-// writeProblem is the API's core.ErrorWriter. fields are keyed by Go field
-// name (or by JSON path, for decoding errors) and translated to wire names.
-func writeProblem(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
+// writeProblem is the API's core.ErrorWriter. Fields are keyed by Go
+// field name (or by JSON path, for decoding errors) and translated to wire
+// names.
+func writeProblem(w http.ResponseWriter, r *http.Request, f core.Failure) {
 	p := problem{
 		Type:      "about:blank",
-		Title:     http.StatusText(status),
-		Status:    status,
-		Detail:    msg,
+		Title:     http.StatusText(f.Status),
+		Status:    f.Status,
+		Detail:    f.Message,
 		Instance:  r.URL.Path,
-		RequestID: core.RequestID(r.Context()),
+		RequestID: httpapi.RequestID(r.Context()),
 	}
 	// Field problems belong to validation only (400, 422); a conflict's
 	// detail says what is taken.
-	if len(fields) > 0 && (status == http.StatusBadRequest || status == http.StatusUnprocessableEntity) {
-		p.Errors = make(map[string]string, len(fields))
-		for k, v := range fields {
-			p.Errors[wireField(k)] = v
+	if len(f.Fields) > 0 && f.Kind == userkit.Invalid {
+		p.Errors = make(map[string]string, len(f.Fields))
+		for k, v := range f.Fields {
+			p.Errors[wireField(k)] = core.Text(v)
 		}
 	}
-	if status == http.StatusUnauthorized {
+	if f.Kind == userkit.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="userkit"`)
 	}
-	encode(w, status, problemContentType, p)
+	core.EncodeAs(w, f.Status, problemContentType, p)
+}
+
+// statuses: a request that cannot be read (malformed JSON, an empty or
+// oversized body, a bad query parameter or If-Match header) is 400; an
+// Invalid error about readable content is 422.
+var statuses = core.Statuses{
+	Malformed: http.StatusBadRequest,
+	Kinds:     map[userkit.Kind]int{userkit.Invalid: http.StatusUnprocessableEntity},
 }
 
 // wireFields maps the Go field names the services report to wire names.
@@ -129,50 +138,8 @@ func snake(s string) string {
 	return b.String()
 }
 
-// readError marks a request that could not be read: malformed JSON, an
-// empty or oversized body, a bad query parameter or If-Match header. It is
-// answered with 400; an Invalid error about readable content gets 422.
-type readError struct{ err error }
-
-func (e readError) Error() string { return e.err.Error() }
-func (e readError) Unwrap() error { return e.err }
-
-// unreadable marks err (an Invalid error) as a readError; nil stays nil.
-func unreadable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return readError{err}
-}
-
 // queryError is a bad query parameter: an unreadable request (400).
 func queryError(param string, problem userkit.Problem) error {
-	return unreadable(&userkit.Error{Kind: userkit.Invalid, Message: "invalid query parameter",
+	return core.Malformed(&userkit.Error{Kind: userkit.Invalid, Message: "invalid query parameter",
 		Fields: map[string]userkit.Problem{param: problem}})
-}
-
-// decodeError classifies an error of core.API.Decode: one naming a field
-// (a wrong type, an unknown field) is about content, 422; any other (bad
-// syntax, empty, too large, not an object) is an unreadable request, 400.
-func decodeError(err error) error {
-	if len(userkit.FieldsOf(err)) > 0 {
-		return err
-	}
-	return unreadable(err)
-}
-
-// fail answers err as a problem: Invalid errors with 400 or 422 (see
-// readError), everything else through core's one Kind→status table, which
-// also logs internal errors and hides their text.
-func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if userkit.KindOf(err) != userkit.Invalid {
-		h.api.Fail(w, r, err)
-		return
-	}
-	status := http.StatusUnprocessableEntity
-	var re readError
-	if errors.As(err, &re) {
-		status = http.StatusBadRequest
-	}
-	writeProblem(w, r, status, userkit.MessageOf(err), core.Texts(userkit.FieldsOf(err)))
 }

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
 var requestIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -29,14 +29,14 @@ func checkProblem(t *testing.T, w interface {
 		is.True(strings.Contains(" type title status detail instance request_id errors ", " "+k+" ")) // only RFC 9457 members and ours
 	}
 	var p problem
-	is.NoErr(json.Unmarshal(body, &p))                          // problem decodes
-	is.Equal(p.Type, "about:blank")                             // type
-	is.Equal(p.Title, http.StatusText(status))                  // title is the status text
-	is.Equal(p.Status, status)                                  // status member matches
-	is.True(p.Detail != "")                                     // detail says what happened
-	is.Equal(p.Instance, Base+strings.Split(path, "?")[0])      // instance is the request path
-	is.True(requestIDRE.MatchString(p.RequestID))               // request id is 32 hex
-	is.Equal(p.RequestID, w.Header().Get(core.RequestIDHeader)) // and the header's
+	is.NoErr(json.Unmarshal(body, &p))                             // problem decodes
+	is.Equal(p.Type, "about:blank")                                // type
+	is.Equal(p.Title, http.StatusText(status))                     // title is the status text
+	is.Equal(p.Status, status)                                     // status member matches
+	is.True(p.Detail != "")                                        // detail says what happened
+	is.Equal(p.Instance, Base+strings.Split(path, "?")[0])         // instance is the request path
+	is.True(requestIDRE.MatchString(p.RequestID))                  // request id is 32 hex
+	is.Equal(p.RequestID, w.Header().Get(httpapi.RequestIDHeader)) // and the header's
 	if status != 400 && status != 422 {
 		is.Equal(len(p.Errors), 0) // errors only for validation
 	}
@@ -57,7 +57,7 @@ func TestErrors(t *testing.T) {
 	f.name(wd.teamB.ID.String(), "team_b")
 	f.name(wd.roleA.ID.String(), "role_a")
 	noRights := "Bearer " + f.env.Key(t, apitest.Grant("users.read", scopeOf(wd.partnerB.ID)))
-	huge := `{"name": "` + strings.Repeat("a", core.DefaultMaxBodyBytes) + `"}`
+	huge := `{"name": "` + strings.Repeat("a", httpapi.DefaultMaxBodyBytes) + `"}`
 	ifMatch := func(v string) map[string]string { return map[string]string{"If-Match": v} }
 
 	cases := []struct {
@@ -163,7 +163,7 @@ func TestInternalError(t *testing.T) {
 	opts.TokenSecret = nil
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	mux := http.NewServeMux()
-	Register(mux, "", env.Svc, &opts)
+	Register(mux, "", env.Svc.HTTP(), &opts)
 	f := &fixture{t: t, env: env, h: mux, admin: "Bearer " + env.AdminKey(t), names: map[string]string{}}
 	wd := f.world()
 	f.name(wd.userA.ID.String(), "user")

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
-	"github.com/userkit/userkit/httpapi/internal/core"
+	"github.com/userkit/userkit/httpapi"
 )
 
 // TestKeySecretShownOnce: the secret is in the create response only; lists
@@ -66,7 +66,7 @@ func TestRotateToken(t *testing.T) {
 	is := is.New(t)
 	f := newFixture(t)
 	w := f.world()
-	old, err := core.IssueToken(f.env.Opts.TokenSecret, w.userA)
+	old, err := httpapi.UserToken(f.env.Opts.TokenSecret, w.userA)
 	is.NoErr(err)
 	own := "/users/" + w.userA.ID.String() + "/grants"
 	is.Equal(f.do(req{Method: "GET", Path: own, Auth: "Bearer " + old}).Code, 200) // old token works before

@@ -1,13 +1,13 @@
 package admin
 
 import (
-	"encoding/base64"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
 // Paging is Whaly's cursor model: `limit` (default 20, at most 100) and
@@ -35,34 +35,22 @@ type next struct {
 // pageRequest reads limit and after. Problems make the request unreadable
 // (400), with the parameter named in errors.
 func pageRequest(r *http.Request) (userkit.PageRequest, error) {
-	q := r.URL.Query()
-	pr := userkit.PageRequest{Limit: defaultLimit}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			return pr, queryError("limit", userkit.Problem{Rule: userkit.RuleInvalid, Param: "an integer from 1 to " + strconv.Itoa(maxLimit)})
-		}
-		pr.Limit = n
+	limit, err := core.QueryInt(r, "limit", defaultLimit, core.Range{Min: 1, Max: maxLimit})
+	if err != nil {
+		return userkit.PageRequest{}, queryError("limit", userkit.Problem{Rule: userkit.RuleInvalid, Param: "an integer from 1 to " + strconv.Itoa(maxLimit)})
 	}
-	if s := q.Get("after"); s != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || len(raw) == 0 {
+	pr := userkit.PageRequest{Limit: limit}
+	if s := r.URL.Query().Get("after"); s != "" {
+		after, ok := core.DecodeCursor(s)
+		if !ok {
 			return pr, errBadCursor
 		}
-		pr.After = string(raw)
+		pr.After = after
 	}
 	return pr, nil
 }
 
 var errBadCursor = queryError("after", userkit.Problem{Rule: userkit.RuleCursor})
-
-// cursor wraps a service's cursor so clients treat it as opaque.
-func cursor(s string) string {
-	if s == "" {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
-}
 
 // listOf renders a page. A cursor the store could not read is the
 // client's unreadable request, not a validation failure.
@@ -74,7 +62,7 @@ func listOf[T, U any](p userkit.Page[T], err error, f func(T) U) (list[U], error
 		return list[U]{}, err
 	}
 	out := userkit.MapPage(p, f)
-	return list[U]{Data: out.Items, Paging: paging{Next: next{After: cursor(out.Next)}}}, nil
+	return list[U]{Data: out.Items, Paging: paging{Next: next{After: core.EncodeCursor(out.Next)}}}, nil
 }
 
 // pageOf pages a short list a service returns whole (teams, roles,

@@ -8,7 +8,7 @@ import (
 )
 
 func (h *handlers) listPartners() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[partnerDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[partnerDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[partnerDTO]{}, err
@@ -19,9 +19,9 @@ func (h *handlers) listPartners() http.Handler {
 }
 
 func (h *handlers) createPartner() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
 		var in partnerCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return partnerDTO{}, err
 		}
 		p, err := h.api.Partners.Create(r.Context(), partners.CreateParams{Name: in.Name})
@@ -34,7 +34,7 @@ func (h *handlers) createPartner() http.Handler {
 }
 
 func (h *handlers) getPartner() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return partnerDTO{}, err
@@ -49,17 +49,17 @@ func (h *handlers) getPartner() http.Handler {
 }
 
 func (h *handlers) updatePartner() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (partnerDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return partnerDTO{}, err
 		}
-		ver, err := ifMatch(r)
+		ver, err := core.IfMatch(r)
 		if err != nil {
 			return partnerDTO{}, err
 		}
 		var in partnerPatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return partnerDTO{}, err
 		}
 		params, err := in.params(ver)
@@ -76,17 +76,17 @@ func (h *handlers) updatePartner() http.Handler {
 }
 
 func (h *handlers) deletePartner() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Partners.Delete(r.Context(), id)
+		return core.Empty{}, h.api.Partners.Delete(r.Context(), id)
 	})
 }
 
 func (h *handlers) listTeams() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[teamDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[teamDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[teamDTO]{}, err
@@ -101,13 +101,13 @@ func (h *handlers) listTeams() http.Handler {
 }
 
 func (h *handlers) createTeam() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return teamDTO{}, err
 		}
 		var in teamCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return teamDTO{}, err
 		}
 		t, err := h.api.Partners.CreateTeam(r.Context(), id, partners.TeamParams{Name: in.Name})
@@ -142,7 +142,7 @@ func (h *handlers) team(r *http.Request) (partners.Team, error) {
 }
 
 func (h *handlers) getTeam() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
 		t, err := h.team(r)
 		if err != nil {
 			return teamDTO{}, err
@@ -153,17 +153,17 @@ func (h *handlers) getTeam() http.Handler {
 }
 
 func (h *handlers) updateTeam() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
 		t, err := h.team(r)
 		if err != nil {
 			return teamDTO{}, err
 		}
-		ver, err := ifMatch(r)
+		ver, err := core.IfMatch(r)
 		if err != nil {
 			return teamDTO{}, err
 		}
 		var in teamPatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return teamDTO{}, err
 		}
 		params, err := in.params(ver)
@@ -179,11 +179,11 @@ func (h *handlers) updateTeam() http.Handler {
 }
 
 func (h *handlers) deleteTeam() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		t, err := h.team(r)
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Partners.DeleteTeam(r.Context(), t.ID)
+		return core.Empty{}, h.api.Partners.DeleteTeam(r.Context(), t.ID)
 	})
 }

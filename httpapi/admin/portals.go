@@ -8,7 +8,7 @@ import (
 )
 
 func (h *handlers) listPortals() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[portalDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[portalDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[portalDTO]{}, err
@@ -23,9 +23,9 @@ func (h *handlers) listPortals() http.Handler {
 }
 
 func (h *handlers) createPortal() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
 		var in portalCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return portalDTO{}, err
 		}
 		params, err := in.params()
@@ -42,7 +42,7 @@ func (h *handlers) createPortal() http.Handler {
 }
 
 func (h *handlers) getPortal() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return portalDTO{}, err
@@ -57,17 +57,17 @@ func (h *handlers) getPortal() http.Handler {
 }
 
 func (h *handlers) updatePortal() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (portalDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return portalDTO{}, err
 		}
-		ver, err := ifMatch(r)
+		ver, err := core.IfMatch(r)
 		if err != nil {
 			return portalDTO{}, err
 		}
 		var in portalPatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return portalDTO{}, err
 		}
 		params, err := in.params(ver)
@@ -84,17 +84,17 @@ func (h *handlers) updatePortal() http.Handler {
 }
 
 func (h *handlers) deletePortal() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Portals.Delete(r.Context(), id)
+		return core.Empty{}, h.api.Portals.Delete(r.Context(), id)
 	})
 }
 
 func (h *handlers) listRoles() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[roleDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[roleDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[roleDTO]{}, err
@@ -109,13 +109,13 @@ func (h *handlers) listRoles() http.Handler {
 }
 
 func (h *handlers) createRole() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return roleDTO{}, err
 		}
 		var in roleCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return roleDTO{}, err
 		}
 		role, err := h.api.Portals.CreateRole(r.Context(), id, portals.RoleParams{Name: in.Name, IsSystem: in.IsSystem})
@@ -149,14 +149,14 @@ func (h *handlers) role(r *http.Request) (portals.Role, error) {
 }
 
 func (h *handlers) getRole() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
 		role, err := h.role(r)
 		return toRole(role), err
 	})
 }
 
 func (h *handlers) updateRole() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
 		role, err := h.role(r)
 		if err != nil {
 			return roleDTO{}, err
@@ -165,7 +165,7 @@ func (h *handlers) updateRole() http.Handler {
 			return roleDTO{}, err
 		}
 		var in rolePatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return roleDTO{}, err
 		}
 		params, err := in.params()
@@ -178,17 +178,17 @@ func (h *handlers) updateRole() http.Handler {
 }
 
 func (h *handlers) deleteRole() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		role, err := h.role(r)
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Portals.DeleteRole(r.Context(), role.ID)
+		return core.Empty{}, h.api.Portals.DeleteRole(r.Context(), role.ID)
 	})
 }
 
 func (h *handlers) listAttributes() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[attributeDTO], error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[attributeDTO], error) {
 		pr, err := pageRequest(r)
 		if err != nil {
 			return list[attributeDTO]{}, err
@@ -203,13 +203,13 @@ func (h *handlers) listAttributes() http.Handler {
 }
 
 func (h *handlers) createAttribute() http.Handler {
-	return serve(h, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
+	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return attributeDTO{}, err
 		}
 		var in attributeCreate
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return attributeDTO{}, err
 		}
 		a, err := h.api.Portals.CreateAttribute(r.Context(), id, in.params())
@@ -243,14 +243,14 @@ func (h *handlers) attribute(r *http.Request) (portals.Attribute, error) {
 }
 
 func (h *handlers) getAttribute() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
 		a, err := h.attribute(r)
 		return toAttribute(a), err
 	})
 }
 
 func (h *handlers) updateAttribute() http.Handler {
-	return serve(h, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
+	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
 		a, err := h.attribute(r)
 		if err != nil {
 			return attributeDTO{}, err
@@ -259,7 +259,7 @@ func (h *handlers) updateAttribute() http.Handler {
 			return attributeDTO{}, err
 		}
 		var in attributePatch
-		if err := h.decode(w, r, &in); err != nil {
+		if err := h.api.Decode(w, r, &in); err != nil {
 			return attributeDTO{}, err
 		}
 		params, err := in.params()
@@ -272,11 +272,11 @@ func (h *handlers) updateAttribute() http.Handler {
 }
 
 func (h *handlers) deleteAttribute() http.Handler {
-	return h.noContent(func(r *http.Request) error {
+	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 		a, err := h.attribute(r)
 		if err != nil {
-			return err
+			return core.Empty{}, err
 		}
-		return h.api.Portals.DeleteAttribute(r.Context(), a.ID)
+		return core.Empty{}, h.api.Portals.DeleteAttribute(r.Context(), a.ID)
 	})
 }

@@ -2,8 +2,8 @@ package admin
 
 import (
 	"net/http"
-	"strings"
 
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -14,13 +14,9 @@ const Base = "/admin/v1"
 // may be nil (defaults). Every handler authenticates with
 // "Authorization: Bearer <credential>" and leaves permission checks to the
 // services.
-func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
-	h := &handlers{api: core.New(s, opts, writeProblem)}
-	p := core.Prefix(prefix) + Base
-	handle := func(pattern string, handler http.Handler) {
-		method, path, _ := strings.Cut(pattern, " ")
-		mux.Handle(method+" "+p+path, core.WithRequestID(handler))
-	}
+func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
+	h := &handlers{api: core.New(s, opts, core.Shape{Errors: writeProblem, Statuses: statuses, Unknown: core.RejectUnknown})}
+	handle := h.api.Routes(mux, core.Prefix(prefix)+Base, "/", h.api.Authenticate(core.BearerOnly)).Handle
 
 	handle("GET /partners", h.listPartners())
 	handle("POST /partners", h.createPartner())

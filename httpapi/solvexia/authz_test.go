@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/users"
@@ -128,7 +128,7 @@ func TestUserToken(t *testing.T) {
 	num, _ := parseUserID(id)
 	u, err := s.env.Svc.Users.GetByNum(s.env.Sys, num)
 	is.NoErr(err)
-	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	tok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
 	auth := "Bearer " + tok
 

@@ -3,7 +3,7 @@
 // users/users.md) over userkit's services, so that existing Solvexia
 // clients work against a userkit host unchanged.
 //
-// Mount it on the host's mux, alone or through httpapi.Mount:
+// Mount it on the host's mux, alone or through all.Mount (package httpapi/all):
 //
 //	mux := http.NewServeMux()
 //	solvexia.Register(mux, "", services, &httpapi.Options{Logger: logger})
@@ -32,15 +32,17 @@
 // limit (1 MiB by default), invalid enums and a taken email (Solvexia
 // documents no 409, so Conflict is 400); 401 for a missing or bad
 // credential (not documented by Solvexia; same shape); 403; 404; 412; 429
-// when the service is saturated with password hashing; 500. Validation
+// when the service is saturated with password hashing; 415 for a body
+// that is not application/json; 503 when the store is overloaded (429 and
+// 503 carry Retry-After); 500. Validation
 // messages name the wire field, one "field: problem" per field, sorted
 // and joined by "; ", e.g. "password: must be at least 10 characters".
 // The supportId is the request id (the X-Request-Id header's 32 hex
 // digits) written as a UUID, so the body, the header and the log line of an
-// internal error all agree; 500s carry a generic message only. Unknown
-// paths and wrong methods get the host mux's plain answers: the package
-// registers no catch-all, so it never shadows the host's own /api/v1
-// routes.
+// internal error all agree; 500s carry a generic message only. A method a
+// path does not serve is 405 with an Allow header, and an unknown path
+// below /api/v1/users/ is 404, in the same shape. Nothing else below
+// /api/v1 is claimed, so the host's own /api/v1 routes stay its own.
 //
 // # Choices where the documents are silent
 //

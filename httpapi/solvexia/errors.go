@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -51,33 +52,29 @@ var permissionFields = map[string]string{
 // internalMessage answers every 500; the supportId finds the log line.
 const internalMessage = "An internal error occurred. Quote the supportId when reporting it."
 
-// newErrorWriter returns the core.ErrorWriter of this API. Solvexia
-// documents 400, 403, 404 and 500; the kinds it has no code for keep their
-// core.StatusOf code in the same shape, except Conflict (a taken email),
-// which is the documented 400.
+// newErrorWriter returns the core.ErrorWriter of this API: the message,
+// or the field problems as one sentence, and the supportId.
 func newErrorWriter(log *slog.Logger) core.ErrorWriter {
-	return func(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
-		if status == http.StatusConflict {
-			status = http.StatusBadRequest
-		}
-		if status >= 500 {
+	return func(w http.ResponseWriter, r *http.Request, f core.Failure) {
+		msg := f.Message
+		if f.Kind == userkit.Internal {
 			msg = internalMessage
-		} else if len(fields) > 0 {
-			msg = fieldMessage(fields)
+		} else if len(f.Fields) > 0 {
+			msg = fieldMessage(f.Fields)
 		}
-		core.Encode(w, status, errorBody{Message: msg, SupportID: supportID(r.Context(), log)})
+		core.Encode(w, f.Status, errorBody{Message: msg, SupportID: supportID(r.Context(), log)})
 	}
 }
 
 // fieldMessage renders per-field problems as one sentence per field,
 // sorted by wire name: "email: must be a valid email address; password: …".
-func fieldMessage(fields map[string]string) string {
+func fieldMessage(fields map[string]userkit.Problem) string {
 	parts := make([]string, 0, len(fields))
 	for name, problem := range fields {
 		if wire, ok := wireFields[name]; ok {
 			name = wire
 		}
-		parts = append(parts, name+": "+problem)
+		parts = append(parts, name+": "+core.Text(problem))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")
@@ -88,7 +85,7 @@ func fieldMessage(fields map[string]string) string {
 // an outer middleware set an id of another form, a fresh UUID is used and
 // logged next to the request id.
 func supportID(ctx context.Context, log *slog.Logger) string {
-	rid := core.RequestID(ctx)
+	rid := httpapi.RequestID(ctx)
 	if len(rid) == 32 {
 		if _, err := hex.DecodeString(rid); err == nil {
 			rid = strings.ToLower(rid)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
@@ -25,7 +26,7 @@ func TestErrors(t *testing.T) {
 	mona := s.createMona(t)
 	s.resource(t, "p-2343", "Sales reconciliation")
 	noGrants := s.key(t, apitest.Grant("portals.read", permissions.All))
-	big := `{"firstName": "` + strings.Repeat("a", core.DefaultMaxBodyBytes) + `"}`
+	big := `{"firstName": "` + strings.Repeat("a", httpapi.DefaultMaxBodyBytes) + `"}`
 
 	cases := []struct {
 		name, method, path, auth, body string
@@ -159,12 +160,12 @@ func TestInternalError(t *testing.T) {
 	var logs bytes.Buffer
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
-	a := core.New(env.Svc, env.Opts, nil)
-	a.Errors = newErrorWriter(a.Log)
+	a := core.New(env.Svc.HTTP(), env.Opts, core.Shape{})
+	a.Shape.Errors = newErrorWriter(a.Log)
 
 	var rid string
-	h := core.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rid = core.RequestID(r.Context())
+	h := httpapi.WithRequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rid = httpapi.RequestID(r.Context())
 		a.Fail(w, r, errors.New("database on fire: dsn=secret"))
 	}))
 	w := httptest.NewRecorder()
@@ -176,7 +177,7 @@ func TestInternalError(t *testing.T) {
 	is.Equal(body.Message, internalMessage)                            // generic message
 	is.True(!strings.Contains(w.Body.String(), "fire"))                // no internal detail
 	is.Equal(strings.ReplaceAll(body.SupportID, "-", ""), rid)         // supportId is the request id
-	is.Equal(w.Header().Get(core.RequestIDHeader), rid)                // and the header's
+	is.Equal(w.Header().Get(httpapi.RequestIDHeader), rid)             // and the header's
 	is.True(strings.Contains(logs.String(), `"request_id":"`+rid+`"`)) // and the log's
 	is.True(strings.Contains(logs.String(), "database on fire"))       // the cause is logged
 	is.Equal(w.Body.String(), `{"message":"`+internalMessage+`","supportId":"`+body.SupportID+`"}`+"\n")
@@ -188,10 +189,10 @@ func TestSupportID(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx := core.ContextWithRequestID(t.Context(), "0123456789ABCDEF0123456789ABCDEF")
+	ctx := httpapi.ContextWithRequestID(t.Context(), "0123456789ABCDEF0123456789ABCDEF")
 	is.Equal(supportID(ctx, log), testSupportID) // hex request id → UUID
 
-	a := supportID(core.ContextWithRequestID(t.Context(), "req-1"), log)
+	a := supportID(httpapi.ContextWithRequestID(t.Context(), "req-1"), log)
 	b := supportID(t.Context(), log)
 	is.Equal(len(a), 36)       // other ids → a UUID
 	is.True(a != b)            // fresh per error

@@ -17,13 +17,6 @@ type handlers struct {
 	api *core.API
 }
 
-// decodeLenient reads the body into v. Unknown keys are ignored, as the
-// real (.NET) API does, so a client may post back a User it read; only
-// the request DTO's fields are ever taken from the body.
-func (h *handlers) decodeLenient(w http.ResponseWriter, r *http.Request, v any) error {
-	return h.api.Decode(w, r, v, false)
-}
-
 // user returns the user named by the {userId} path value. It needs
 // users.read on the user; an id that names no user is NotFound.
 func (h *handlers) user(r *http.Request) (users.User, error) {
@@ -64,7 +57,7 @@ func (h *handlers) getUser(w http.ResponseWriter, r *http.Request) (userDTO, err
 // createUser answers POST /users with the new user (200, as documented).
 func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (userDTO, error) {
 	var in createUserRequest
-	if err := h.decodeLenient(w, r, &in); err != nil {
+	if err := h.api.Decode(w, r, &in); err != nil {
 		return userDTO{}, err
 	}
 	p, err := in.params()
@@ -91,7 +84,7 @@ func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 		return userDTO{}, err
 	}
 	var in updateUserRequest
-	if err := h.decodeLenient(w, r, &in); err != nil {
+	if err := h.api.Decode(w, r, &in); err != nil {
 		return userDTO{}, err
 	}
 	p, err := in.params()
@@ -136,7 +129,7 @@ func (h *handlers) addPermission(w http.ResponseWriter, r *http.Request) (permis
 		return permissionDTO{}, err
 	}
 	var in addPermissionRequest
-	if err := h.decodeLenient(w, r, &in); err != nil {
+	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
 	fields := map[string]userkit.Problem{}
@@ -158,7 +151,7 @@ func (h *handlers) setPermission(w http.ResponseWriter, r *http.Request) (permis
 		return permissionDTO{}, err
 	}
 	var in setPermissionRequest
-	if err := h.decodeLenient(w, r, &in); err != nil {
+	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
 	fields := map[string]userkit.Problem{}
@@ -182,18 +175,14 @@ var errNoPermission = userkit.Errorf(userkit.NotFound, "the user has no permissi
 
 // deletePermission answers DELETE /users/{userId}/permissions/{resourceId}
 // with 200 and an empty body, as documented.
-func (h *handlers) deletePermission(w http.ResponseWriter, r *http.Request) {
+func (h *handlers) deletePermission(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
 	u, err := h.user(r)
 	if err != nil {
-		h.api.Fail(w, r, err)
-		return
+		return core.Empty{}, err
 	}
-	if err := h.api.Permissions.RevokeRole(r.Context(), u.ID, r.PathValue("resourceId")); err != nil {
-		if errors.Is(err, userkit.ErrNotFound) {
-			err = errNoPermission
-		}
-		h.api.Fail(w, r, err)
-		return
+	err = h.api.Permissions.RevokeRole(r.Context(), u.ID, r.PathValue("resourceId"))
+	if errors.Is(err, userkit.ErrNotFound) {
+		err = errNoPermission
 	}
-	w.WriteHeader(http.StatusOK)
+	return core.Empty{}, err
 }

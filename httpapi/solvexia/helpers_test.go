@@ -12,8 +12,8 @@ import (
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
@@ -41,9 +41,9 @@ func newServer(t testing.TB) *server {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	Register(mux, "", env.Svc, env.Opts)
+	Register(mux, "", env.Svc.HTTP(), env.Opts)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r.WithContext(core.ContextWithRequestID(r.Context(), testRequestID)))
+		mux.ServeHTTP(w, r.WithContext(httpapi.ContextWithRequestID(r.Context(), testRequestID)))
 	})
 	return &server{env: env, h: h, admin: "Bearer " + env.AdminKey(t)}
 }

@@ -23,7 +23,7 @@ func TestOpenAPI(t *testing.T) {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	solvexia.Register(mux, "", env.Svc, env.Opts)
+	solvexia.Register(mux, "", env.Svc.HTTP(), env.Opts)
 	spec := apispec.New(t, solvexia.OpenAPI(), mux)
 	admin := "Bearer " + env.AdminKey(t)
 	for _, r := range []permissions.ResourceParams{{ID: "p-2343", Name: "Sales reconciliation"}, {ID: "mt-4323", Name: "Monthly Revenue"}} {

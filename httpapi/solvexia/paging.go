@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/users"
 )
 
@@ -14,7 +15,7 @@ const listPageSize = userkit.MaxLimit
 // allUsers returns every user. Solvexia's list has no paging, so the
 // handler walks the service's keyset pages of size limit and answers one
 // array. Each page is a separate, permission-checked List call.
-func allUsers(ctx context.Context, us *users.Service, limit int) ([]users.User, error) {
+func allUsers(ctx context.Context, us httpapi.UserService, limit int) ([]users.User, error) {
 	var (
 		out   []users.User
 		after string

@@ -7,8 +7,8 @@ import (
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/users"
 )
 
@@ -75,12 +75,12 @@ func TestPrefix(t *testing.T) {
 	is := is.New(t)
 	env := apitest.New(t)
 	mux := http.NewServeMux()
-	Register(mux, "/userkit/", env.Svc, env.Opts)
+	Register(mux, "/userkit/", env.Svc.HTTP(), env.Opts)
 	auth := "Bearer " + env.AdminKey(t)
 	w := apitest.Do(mux, apitest.Request{Method: "GET", Path: "/userkit/api/v1/users", Auth: auth})
-	is.Equal(w.Code, http.StatusOK)                         // served under the prefix
-	is.Equal(w.Body.String(), "[]\n")                       // an empty store lists []
-	is.Equal(len(w.Header().Get(core.RequestIDHeader)), 32) // with a request id
+	is.Equal(w.Code, http.StatusOK)                            // served under the prefix
+	is.Equal(w.Body.String(), "[]\n")                          // an empty store lists []
+	is.Equal(len(w.Header().Get(httpapi.RequestIDHeader)), 32) // with a request id
 	w = apitest.Do(mux, apitest.Request{Method: "GET", Path: "/api/v1/users", Auth: auth})
 	is.Equal(w.Code, http.StatusNotFound) // not at the bare path
 }

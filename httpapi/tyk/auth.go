@@ -5,33 +5,28 @@ import (
 	"net/http"
 
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
 )
 
 var errConsumerToken = userkit.Errorf(userkit.Forbidden, "only portal administrators (super-admin, provider-admin) may use the admin API")
 
-// endpoint makes the handler of one operation: it authenticates the raw
-// or Bearer Authorization credential, lets portal administrators act as
-// the system (see asPortalAdmin), runs op and writes its result with 200,
-// the status of every success in the portal, create included.
-func endpoint[Out any](h *handlers, op func(w http.ResponseWriter, r *http.Request) (Out, error)) http.Handler {
-	return core.JSON(h.a, true, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (Out, error) {
-		ctx, err := h.asPortalAdmin(r.Context())
-		if err != nil {
-			var zero Out
-			return zero, err
-		}
-		return op(w, r.WithContext(ctx))
-	})
-}
-
-// asPortalAdmin decides what a user principal may do here. In the Tyk
+// asPortalAdmin is middleware deciding what a user principal may do here. In the Tyk
 // portal the admin API is for admins, and admins can do everything on it:
 // a user whose role is super-admin or provider-admin therefore runs the
 // service calls as permissions.System, and any other user is Forbidden.
 // Service accounts keep their own grants.
-func (h *handlers) asPortalAdmin(ctx context.Context) (context.Context, error) {
+func (h *handlers) asPortalAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, err := h.portalAdmin(r.Context())
+		if err != nil {
+			h.a.Fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (h *handlers) portalAdmin(ctx context.Context) (context.Context, error) {
 	p, ok := permissions.PrincipalFrom(ctx)
 	if !ok || p.Kind != permissions.KindUser {
 		return ctx, nil

@@ -7,7 +7,7 @@
 // Mount it on the host's mux, under a prefix of the host's choice:
 //
 //	mux := http.NewServeMux()
-//	tyk.Register(mux, "", services, &core.Options{TokenSecret: secret})
+//	tyk.Register(mux, "", services, &httpapi.Options{TokenSecret: secret})
 //	// GET /portal-api/users/1 with "Authorization: <token or sk:… key>"
 //
 // # Surface
@@ -52,7 +52,11 @@
 //     with a bad credential; 403 without the grant; 404 for unknown ids (a
 //     path id that is not a positive integer names nothing, so it is 404
 //     too); 422 for validation errors, malformed or wrongly typed JSON,
-//     oversized bodies and taken emails; 412 for a stale If-Match; 500
+//     oversized bodies, bodies that are not valid UTF-8 and taken emails;
+//     415 for a body that is not application/json; 405 (with Allow) for a
+//     method a path does not serve and 404 for unknown paths below
+//     /portal-api/; 503 (with Retry-After) when the store is overloaded;
+//     412 for a stale If-Match; 500
 //     with a generic message and the request id. Every error body is
 //     {"errors": ["…"]}, one "<Field>: <problem>" entry per field problem.
 //     Every answer carries Cache-Control: no-store and Pragma: no-cache,

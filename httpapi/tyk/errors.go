@@ -36,25 +36,20 @@ var wireFields = map[string]string{
 	"UserID":            "Users",
 }
 
-// writeError is the API's core.ErrorWriter. The portal answers validation
-// errors, malformed bodies and taken emails with 422, so the Invalid
-// (400) and Conflict (409) statuses of the shared table become 422. Field
-// problems become one "<Field>: <problem>" string each, sorted by field.
-func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string, fields map[string]string) {
-	if status == http.StatusBadRequest || status == http.StatusConflict {
-		status = http.StatusUnprocessableEntity
-	}
-	body := errorBody{Errors: make([]string, 0, len(fields)+1)}
-	for goName, problem := range fields {
+// writeError is the API's core.ErrorWriter. Field problems become one
+// "<Field>: <problem>" string each, sorted by field.
+func writeError(w http.ResponseWriter, _ *http.Request, f core.Failure) {
+	body := errorBody{Errors: make([]string, 0, len(f.Fields)+1)}
+	for goName, problem := range f.Fields {
 		name, ok := wireFields[goName]
 		if !ok {
 			name = goName
 		}
-		body.Errors = append(body.Errors, name+": "+problem)
+		body.Errors = append(body.Errors, name+": "+core.Text(problem))
 	}
 	sort.Strings(body.Errors)
 	if len(body.Errors) == 0 {
-		body.Errors = append(body.Errors, msg)
+		body.Errors = append(body.Errors, f.Message)
 	}
-	core.Encode(w, status, body)
+	core.Encode(w, f.Status, body)
 }

@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
-	"github.com/userkit/userkit/httpapi/internal/core"
+	"github.com/userkit/userkit/httpapi"
 )
 
 // TestErrors: every documented error status, with its exact body, and a
 // store the refused request left unchanged.
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	big := `{"Email":"` + strings.Repeat("a", core.DefaultMaxBodyBytes) + `"}`
+	big := `{"Email":"` + strings.Repeat("a", httpapi.DefaultMaxBodyBytes) + `"}`
 	tests := []struct {
 		name, method, path, body string
 		header                   []string
@@ -76,8 +76,8 @@ func TestErrors(t *testing.T) {
 		{"team member that does not exist", "PUT", "/portal-api/organisations/1/teams/4", `{"Users":[77]}`, nil, 422,
 			[]string{"Users: is not a member of the organisation"}},
 		{"team Users of wrong type", "PUT", "/portal-api/organisations/1/teams/4", `{"Users":["User#1"]}`, nil, 422, []string{"Users: must be a number"}},
-		{"invalid page", "GET", "/portal-api/users?page=abc", "", nil, 422, []string{`page: must be a positive integer, not "abc"`}},
-		{"invalid per_page", "GET", "/portal-api/organisations?per_page=0", "", nil, 422, []string{`per_page: must be a positive integer, not "0"`}},
+		{"invalid page", "GET", "/portal-api/users?page=abc", "", nil, 422, []string{`page: must be an integer`}},
+		{"invalid per_page", "GET", "/portal-api/organisations?per_page=0", "", nil, 422, []string{`per_page: must be at least 1`}},
 
 		{"stale If-Match on user", "PUT", "/portal-api/users/1", `{"First":"X"}`, []string{"If-Match", `"7"`}, 412,
 			[]string{"the user was changed by someone else; reload and retry"}},
@@ -133,7 +133,7 @@ func TestInternalError(t *testing.T) {
 	w := httptest.NewRecorder()
 	s.h.ServeHTTP(w, r)
 	is.Equal(w.Code, http.StatusInternalServerError) // 500
-	id := w.Header().Get(core.RequestIDHeader)
+	id := w.Header().Get(httpapi.RequestIDHeader)
 	is.True(id != "") // request id header
 	is.Equal(errorsOf(t, w), []string{fmt.Sprintf("Internal server error. Quote request id %s when reporting it.", id)})
 }

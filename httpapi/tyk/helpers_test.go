@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
@@ -37,7 +37,7 @@ func newServer(t testing.TB) *server {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	Register(mux, "", env.Svc, env.Opts)
+	Register(mux, "", env.Svc.HTTP(), env.Opts)
 	org, err := env.Svc.Partners.Create(env.Sys, partners.CreateParams{Name: "Default Organisation"})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func (s *server) team(t testing.TB, org partners.Partner, name string) partners.
 // token returns the API token of u.
 func (s *server) token(t testing.TB, u users.User) string {
 	t.Helper()
-	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	tok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	if err != nil {
 		t.Fatal(err)
 	}

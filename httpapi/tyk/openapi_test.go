@@ -23,7 +23,7 @@ func TestOpenAPI(t *testing.T) {
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	tyk.Register(mux, "", env.Svc, env.Opts)
+	tyk.Register(mux, "", env.Svc.HTTP(), env.Opts)
 	spec := apispec.New(t, tyk.OpenAPI(), mux)
 	admin := env.AdminKey(t)
 	do := func(method, path, body string) map[string]any {

@@ -15,158 +15,142 @@ import (
 // partner's teams, addressed by the team's Num.
 
 // listOrganisations: GET /organisations, a bare array of {ID, Name}.
-func (h *handlers) listOrganisations() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) ([]organisation, error) {
-		pg, err := pagingOf(r)
-		if err != nil {
-			return nil, err
-		}
-		page, err := h.a.Partners.List(r.Context(), pg.PageRequest)
-		if err != nil {
-			return nil, err
-		}
-		return mapSlice(capped(pg, page.Items), toOrganisation), nil
-	})
+func (h *handlers) listOrganisations(w http.ResponseWriter, r *http.Request) ([]organisation, error) {
+	pg, err := pagingOf(r)
+	if err != nil {
+		return nil, err
+	}
+	page, err := h.a.Partners.List(r.Context(), pg.PageRequest)
+	if err != nil {
+		return nil, err
+	}
+	return mapSlice(capped(pg, page.Items), toOrganisation), nil
 }
 
 // createOrganisation: POST /organisations {Name} → Organisation-show with
 // the new default team "<Name> All users" and no users.
-func (h *handlers) createOrganisation() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
-		var in organisationInput
-		if err := h.a.Decode(w, r, &in, false); err != nil {
-			return organisationShow{}, err
-		}
-		var name string
-		if in.Name != nil {
-			name = *in.Name
-		}
-		ctx := r.Context()
-		org, err := h.a.Partners.Create(ctx, partners.CreateParams{Name: name})
-		if err != nil {
-			return organisationShow{}, err
-		}
-		// The caller made the organisation, so it may see its default
-		// team even without partners.read; a new one has no users.
-		teams, err := h.a.Partners.ListTeams(system(ctx), org.ID)
-		if err != nil {
-			return organisationShow{}, err
-		}
-		core.SetETag(w, org.Version)
-		return toOrganisationShow(org, teams, nil), nil
-	})
+func (h *handlers) createOrganisation(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
+	var in organisationInput
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return organisationShow{}, err
+	}
+	var name string
+	if in.Name != nil {
+		name = *in.Name
+	}
+	ctx := r.Context()
+	org, err := h.a.Partners.Create(ctx, partners.CreateParams{Name: name})
+	if err != nil {
+		return organisationShow{}, err
+	}
+	// The caller made the organisation, so it may see its default
+	// team even without partners.read; a new one has no users.
+	teams, err := h.a.Partners.ListTeams(system(ctx), org.ID)
+	if err != nil {
+		return organisationShow{}, err
+	}
+	core.SetETag(w, org.Version)
+	return toOrganisationShow(org, teams, nil), nil
 }
 
 // getOrganisation: GET /organisations/{organisation_id} → Organisation-show.
-func (h *handlers) getOrganisation() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
-		org, err := h.organisationOf(r)
-		if err != nil {
-			return organisationShow{}, err
-		}
-		return h.showOrganisation(r.Context(), w, org)
-	})
+func (h *handlers) getOrganisation(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
+	org, err := h.organisationOf(r)
+	if err != nil {
+		return organisationShow{}, err
+	}
+	return h.showOrganisation(r.Context(), w, org)
 }
 
 // updateOrganisation: PUT /organisations/{organisation_id} {Name} →
 // Organisation-show. Only the name can change; the default team is
 // renamed with it.
-func (h *handlers) updateOrganisation() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
-		org, err := h.organisationOf(r)
-		if err != nil {
-			return organisationShow{}, err
-		}
-		var in organisationInput
-		if err := h.a.Decode(w, r, &in, false); err != nil {
-			return organisationShow{}, err
-		}
-		p := partners.UpdateParams{Name: in.Name}
-		if p.Version, err = core.IfMatch(r); err != nil {
-			return organisationShow{}, err
-		}
-		ctx := r.Context()
-		// The response lists the members: checked first so that a
-		// refused request changes nothing.
-		if err := h.a.Permissions.Require(ctx, permissions.UsersRead, permissions.PartnerScope(org.ID)); err != nil {
-			return organisationShow{}, err
-		}
-		if org, err = h.a.Partners.Update(ctx, org.ID, p); err != nil {
-			return organisationShow{}, err
-		}
-		return h.showOrganisation(ctx, w, org)
-	})
+func (h *handlers) updateOrganisation(w http.ResponseWriter, r *http.Request) (organisationShow, error) {
+	org, err := h.organisationOf(r)
+	if err != nil {
+		return organisationShow{}, err
+	}
+	var in organisationInput
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return organisationShow{}, err
+	}
+	p := partners.UpdateParams{Name: in.Name}
+	if p.Version, err = core.IfMatch(r); err != nil {
+		return organisationShow{}, err
+	}
+	ctx := r.Context()
+	// The response lists the members: checked first so that a
+	// refused request changes nothing.
+	if err := h.a.Permissions.Require(ctx, permissions.UsersRead, permissions.PartnerScope(org.ID)); err != nil {
+		return organisationShow{}, err
+	}
+	if org, err = h.a.Partners.Update(ctx, org.ID, p); err != nil {
+		return organisationShow{}, err
+	}
+	return h.showOrganisation(ctx, w, org)
 }
 
 // deleteOrganisation: DELETE /organisations/{organisation_id} →
 // {"status":"ok"}. The organisation's teams go with it; its users stay,
 // without an organisation.
-func (h *handlers) deleteOrganisation() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (statusBody, error) {
-		org, err := h.organisationOf(r)
-		if err != nil {
-			return statusBody{}, err
-		}
-		if err := h.a.Partners.Delete(r.Context(), org.ID); err != nil {
-			return statusBody{}, err
-		}
-		return statusOK, nil
-	})
+func (h *handlers) deleteOrganisation(w http.ResponseWriter, r *http.Request) (statusBody, error) {
+	org, err := h.organisationOf(r)
+	if err != nil {
+		return statusBody{}, err
+	}
+	if err := h.a.Partners.Delete(r.Context(), org.ID); err != nil {
+		return statusBody{}, err
+	}
+	return statusOK, nil
 }
 
 // listTeams: GET /organisations/{organisation_id}/teams → [{Default, ID, Name}].
-func (h *handlers) listTeams() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) ([]teamIndexElem, error) {
-		org, err := h.organisationOf(r)
-		if err != nil {
-			return nil, err
-		}
-		pg, err := pagingOf(r)
-		if err != nil {
-			return nil, err
-		}
-		teams, err := h.a.Partners.ListTeams(r.Context(), org.ID)
-		if err != nil {
-			return nil, err
-		}
-		return mapSlice(pageOf(pg, teams), toTeamIndexElem), nil
-	})
+func (h *handlers) listTeams(w http.ResponseWriter, r *http.Request) ([]teamIndexElem, error) {
+	org, err := h.organisationOf(r)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := pagingOf(r)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := h.a.Partners.ListTeams(r.Context(), org.ID)
+	if err != nil {
+		return nil, err
+	}
+	return mapSlice(pageOf(pg, teams), toTeamIndexElem), nil
 }
 
 // createTeam: POST /organisations/{organisation_id}/teams {Name} →
 // Team-show of the new, empty team.
-func (h *handlers) createTeam() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (teamShow, error) {
-		org, err := h.organisationOf(r)
-		if err != nil {
-			return teamShow{}, err
-		}
-		var in teamInput
-		if err := h.a.Decode(w, r, &in, false); err != nil {
-			return teamShow{}, err
-		}
-		var name string
-		if in.Name != nil {
-			name = *in.Name
-		}
-		t, err := h.a.Partners.CreateTeam(r.Context(), org.ID, partners.TeamParams{Name: name})
-		if err != nil {
-			return teamShow{}, err
-		}
-		core.SetETag(w, t.Version)
-		return toTeamShow(t, nil), nil
-	})
+func (h *handlers) createTeam(w http.ResponseWriter, r *http.Request) (teamShow, error) {
+	org, err := h.organisationOf(r)
+	if err != nil {
+		return teamShow{}, err
+	}
+	var in teamInput
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return teamShow{}, err
+	}
+	var name string
+	if in.Name != nil {
+		name = *in.Name
+	}
+	t, err := h.a.Partners.CreateTeam(r.Context(), org.ID, partners.TeamParams{Name: name})
+	if err != nil {
+		return teamShow{}, err
+	}
+	core.SetETag(w, t.Version)
+	return toTeamShow(t, nil), nil
 }
 
 // getTeam: GET /organisations/{organisation_id}/teams/{team_id} → Team-show.
-func (h *handlers) getTeam() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (teamShow, error) {
-		_, t, err := h.teamOf(r)
-		if err != nil {
-			return teamShow{}, err
-		}
-		return h.showTeam(r.Context(), w, t)
-	})
+func (h *handlers) getTeam(w http.ResponseWriter, r *http.Request) (teamShow, error) {
+	_, t, err := h.teamOf(r)
+	if err != nil {
+		return teamShow{}, err
+	}
+	return h.showTeam(r.Context(), w, t)
 }
 
 // updateTeam: PUT /organisations/{organisation_id}/teams/{team_id}
@@ -174,57 +158,55 @@ func (h *handlers) getTeam() http.Handler {
 // each must belong to the organisation. The default team holds every
 // member and is named after its organisation: its Users cannot differ
 // from its members and its Name only be sent unchanged.
-func (h *handlers) updateTeam() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (teamShow, error) {
-		org, t, err := h.teamOf(r)
-		if err != nil {
+func (h *handlers) updateTeam(w http.ResponseWriter, r *http.Request) (teamShow, error) {
+	org, t, err := h.teamOf(r)
+	if err != nil {
+		return teamShow{}, err
+	}
+	var in teamInput
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return teamShow{}, err
+	}
+	p := partners.TeamUpdateParams{Name: in.Name}
+	if t.Default && in.Name != nil && *in.Name == t.Name {
+		p.Name = nil
+	}
+	if p.Version, err = core.IfMatch(r); err != nil {
+		return teamShow{}, err
+	}
+	ctx := r.Context()
+	// Checked before the members are looked into, so that a caller
+	// who may not change the team learns nothing from the answer.
+	if err := h.a.Permissions.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(org.ID)); err != nil {
+		return teamShow{}, err
+	}
+	current, err := h.a.Partners.TeamMembers(ctx, t.ID)
+	if err != nil {
+		return teamShow{}, err
+	}
+	var add, remove []users.User
+	if in.Users != nil {
+		if add, remove, err = h.planTeamMembers(ctx, org, current, *in.Users); err != nil {
 			return teamShow{}, err
 		}
-		var in teamInput
-		if err := h.a.Decode(w, r, &in, false); err != nil {
+		if t.Default && (len(add) > 0 || len(remove) > 0) {
+			return teamShow{}, userkit.FieldError("Users", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team always holds every member of the organisation"})
+		}
+	}
+	if t, err = h.a.Partners.UpdateTeam(ctx, t.ID, p); err != nil {
+		return teamShow{}, err
+	}
+	for _, u := range add {
+		if err := h.a.Partners.AddTeamMember(ctx, t.ID, u.ID); err != nil {
 			return teamShow{}, err
 		}
-		p := partners.TeamUpdateParams{Name: in.Name}
-		if t.Default && in.Name != nil && *in.Name == t.Name {
-			p.Name = nil
-		}
-		if p.Version, err = core.IfMatch(r); err != nil {
+	}
+	for _, u := range remove {
+		if err := h.a.Partners.RemoveTeamMember(ctx, t.ID, u.ID); err != nil {
 			return teamShow{}, err
 		}
-		ctx := r.Context()
-		// Checked before the members are looked into, so that a caller
-		// who may not change the team learns nothing from the answer.
-		if err := h.a.Permissions.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(org.ID)); err != nil {
-			return teamShow{}, err
-		}
-		current, err := h.a.Partners.TeamMembers(ctx, t.ID)
-		if err != nil {
-			return teamShow{}, err
-		}
-		var add, remove []users.User
-		if in.Users != nil {
-			if add, remove, err = h.planTeamMembers(ctx, org, current, *in.Users); err != nil {
-				return teamShow{}, err
-			}
-			if t.Default && (len(add) > 0 || len(remove) > 0) {
-				return teamShow{}, userkit.FieldError("Users", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team always holds every member of the organisation"})
-			}
-		}
-		if t, err = h.a.Partners.UpdateTeam(ctx, t.ID, p); err != nil {
-			return teamShow{}, err
-		}
-		for _, u := range add {
-			if err := h.a.Partners.AddTeamMember(ctx, t.ID, u.ID); err != nil {
-				return teamShow{}, err
-			}
-		}
-		for _, u := range remove {
-			if err := h.a.Partners.RemoveTeamMember(ctx, t.ID, u.ID); err != nil {
-				return teamShow{}, err
-			}
-		}
-		return h.showTeam(ctx, w, t)
-	})
+	}
+	return h.showTeam(ctx, w, t)
 }
 
 // planTeamMembers resolves the wanted member ids and compares them with
@@ -266,17 +248,15 @@ func (h *handlers) planTeamMembers(ctx context.Context, org partners.Partner, cu
 
 // deleteTeam: DELETE /organisations/{organisation_id}/teams/{team_id} →
 // {"status":"ok"}. The default team cannot be deleted (422).
-func (h *handlers) deleteTeam() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (statusBody, error) {
-		_, t, err := h.teamOf(r)
-		if err != nil {
-			return statusBody{}, err
-		}
-		if err := h.a.Partners.DeleteTeam(r.Context(), t.ID); err != nil {
-			return statusBody{}, err
-		}
-		return statusOK, nil
-	})
+func (h *handlers) deleteTeam(w http.ResponseWriter, r *http.Request) (statusBody, error) {
+	_, t, err := h.teamOf(r)
+	if err != nil {
+		return statusBody{}, err
+	}
+	if err := h.a.Partners.DeleteTeam(r.Context(), t.ID); err != nil {
+		return statusBody{}, err
+	}
+	return statusOK, nil
 }
 
 // organisationOf loads the organisation the path names.

@@ -2,7 +2,6 @@ package tyk
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi/internal/core"
@@ -29,18 +28,15 @@ type paging struct {
 // larger values are clamped) and limit. Lists are bare arrays, as in the
 // portal, so there is no envelope to render.
 func pagingOf(r *http.Request) (paging, error) {
-	page, err := core.QueryInt(r, "page", 1)
+	page, err := core.QueryInt(r, "page", 1, core.Range{Min: 1, Max: maxPage})
 	if err != nil {
 		return paging{}, err
 	}
-	if page > maxPage {
-		return paging{}, userkit.FieldError("page", userkit.Problem{Rule: userkit.RuleInvalid, Param: "at most " + strconv.Itoa(maxPage)})
-	}
-	per, err := core.QueryInt(r, "per_page", defaultPerPage)
+	per, err := core.QueryInt(r, "per_page", defaultPerPage, core.Range{Min: 1})
 	if err != nil {
 		return paging{}, err
 	}
-	limit, err := core.QueryInt(r, "limit", 0)
+	limit, err := core.QueryInt(r, "limit", 0, core.Range{Min: 1})
 	if err != nil {
 		return paging{}, err
 	}

@@ -3,37 +3,46 @@ package tyk
 import (
 	"net/http"
 
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
 // Register mounts the Tyk-portal-compatible admin API on mux under
 // prefix + "/portal-api". prefix may be "" and must not end in "/". opts
-// may be nil; opts.TokenSecret enables user API tokens (JWTToken).
-func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
-	h := &handlers{a: core.New(s, opts, writeError)}
-	base := core.Prefix(prefix) + "/portal-api"
-	handle := func(pattern string, hd http.Handler) {
-		mux.Handle(pattern, core.WithRequestID(noStore(hd)))
-	}
+// may be nil; opts.TokenSecret enables user API tokens (JWTToken). Every
+// success is 200, as in the portal, create included.
+func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
+	a := core.New(s, opts, core.Shape{Errors: writeError, Statuses: statuses, Every: noStore})
+	h := &handlers{a: a}
+	ok := http.StatusOK
+	rt := a.Routes(mux, core.Prefix(prefix)+"/portal-api", "/", a.Authenticate(core.BearerOrRaw), h.asPortalAdmin)
 
-	handle("GET "+base+"/users", h.listUsers())
-	handle("POST "+base+"/users", h.createUser())
-	handle("GET "+base+"/users/{user_id}", h.getUser())
-	handle("PUT "+base+"/users/{user_id}", h.updateUser())
-	handle("DELETE "+base+"/users/{user_id}", h.deleteUser())
+	rt.Handle("GET /users", core.Endpoint(a, ok, h.listUsers))
+	rt.Handle("POST /users", core.Endpoint(a, ok, h.createUser))
+	rt.Handle("GET /users/{user_id}", core.Endpoint(a, ok, h.getUser))
+	rt.Handle("PUT /users/{user_id}", core.Endpoint(a, ok, h.updateUser))
+	rt.Handle("DELETE /users/{user_id}", core.Endpoint(a, ok, h.deleteUser))
 
-	handle("GET "+base+"/organisations", h.listOrganisations())
-	handle("POST "+base+"/organisations", h.createOrganisation())
-	handle("GET "+base+"/organisations/{organisation_id}", h.getOrganisation())
-	handle("PUT "+base+"/organisations/{organisation_id}", h.updateOrganisation())
-	handle("DELETE "+base+"/organisations/{organisation_id}", h.deleteOrganisation())
+	rt.Handle("GET /organisations", core.Endpoint(a, ok, h.listOrganisations))
+	rt.Handle("POST /organisations", core.Endpoint(a, ok, h.createOrganisation))
+	rt.Handle("GET /organisations/{organisation_id}", core.Endpoint(a, ok, h.getOrganisation))
+	rt.Handle("PUT /organisations/{organisation_id}", core.Endpoint(a, ok, h.updateOrganisation))
+	rt.Handle("DELETE /organisations/{organisation_id}", core.Endpoint(a, ok, h.deleteOrganisation))
 
-	handle("GET "+base+"/organisations/{organisation_id}/teams", h.listTeams())
-	handle("POST "+base+"/organisations/{organisation_id}/teams", h.createTeam())
-	handle("GET "+base+"/organisations/{organisation_id}/teams/{team_id}", h.getTeam())
-	handle("PUT "+base+"/organisations/{organisation_id}/teams/{team_id}", h.updateTeam())
-	handle("DELETE "+base+"/organisations/{organisation_id}/teams/{team_id}", h.deleteTeam())
+	rt.Handle("GET /organisations/{organisation_id}/teams", core.Endpoint(a, ok, h.listTeams))
+	rt.Handle("POST /organisations/{organisation_id}/teams", core.Endpoint(a, ok, h.createTeam))
+	rt.Handle("GET /organisations/{organisation_id}/teams/{team_id}", core.Endpoint(a, ok, h.getTeam))
+	rt.Handle("PUT /organisations/{organisation_id}/teams/{team_id}", core.Endpoint(a, ok, h.updateTeam))
+	rt.Handle("DELETE /organisations/{organisation_id}/teams/{team_id}", core.Endpoint(a, ok, h.deleteTeam))
 }
+
+// statuses: the portal answers validation errors, malformed bodies and
+// taken emails with 422.
+var statuses = core.Statuses{Kinds: map[userkit.Kind]int{
+	userkit.Invalid:  http.StatusUnprocessableEntity,
+	userkit.Conflict: http.StatusUnprocessableEntity,
+}}
 
 // handlers holds what every handler needs.
 type handlers struct {

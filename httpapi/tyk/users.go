@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
@@ -14,62 +15,58 @@ import (
 )
 
 // listUsers: GET /users, a bare array of User-index-elem.
-func (h *handlers) listUsers() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) ([]userIndexElem, error) {
-		pg, err := pagingOf(r)
+func (h *handlers) listUsers(w http.ResponseWriter, r *http.Request) ([]userIndexElem, error) {
+	pg, err := pagingOf(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	page, err := h.a.Users.List(ctx, users.ListParams{PageRequest: pg.PageRequest})
+	if err != nil {
+		return nil, err
+	}
+	items := capped(pg, page.Items)
+	out := make([]userIndexElem, len(items))
+	for i, u := range items {
+		org, err := h.primary(ctx, u)
 		if err != nil {
 			return nil, err
 		}
-		ctx := r.Context()
-		page, err := h.a.Users.List(ctx, users.ListParams{PageRequest: pg.PageRequest})
-		if err != nil {
-			return nil, err
-		}
-		items := capped(pg, page.Items)
-		out := make([]userIndexElem, len(items))
-		for i, u := range items {
-			org, err := h.primary(ctx, u)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = toUserIndexElem(u, org.Num)
-		}
-		return out, nil
-	})
+		out[i] = toUserIndexElem(u, org.Num)
+	}
+	return out, nil
 }
 
 // createUser: POST /users → 200 User-show. A non-zero OrganisationID
 // creates the user in that organisation (and its default team).
-func (h *handlers) createUser() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (userShow, error) {
-		var in userCreate
-		if err := h.a.Decode(w, r, &in, false); err != nil {
+func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (userShow, error) {
+	var in userCreate
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return userShow{}, err
+	}
+	p, err := in.createParams()
+	if err != nil {
+		return userShow{}, err
+	}
+	ctx := r.Context()
+	if err := h.a.RequireAllForAdmin(ctx, users.User{Role: p.Role}); err != nil {
+		return userShow{}, err
+	}
+	var u users.User
+	if in.OrganisationID == 0 {
+		// The response shows the user, so reading must be allowed too:
+		// checked first so that a refused request creates nothing.
+		if err := h.a.Permissions.Require(ctx, permissions.UsersRead, permissions.All); err != nil {
 			return userShow{}, err
 		}
-		p, err := in.createParams()
-		if err != nil {
-			return userShow{}, err
-		}
-		ctx := r.Context()
-		if err := h.a.RequireAllForAdmin(ctx, users.User{Role: p.Role}); err != nil {
-			return userShow{}, err
-		}
-		var u users.User
-		if in.OrganisationID == 0 {
-			// The response shows the user, so reading must be allowed too:
-			// checked first so that a refused request creates nothing.
-			if err := h.a.Permissions.Require(ctx, permissions.UsersRead, permissions.All); err != nil {
-				return userShow{}, err
-			}
-			u, err = h.a.Users.Create(ctx, p)
-		} else {
-			u, err = h.createInOrganisation(ctx, in.OrganisationID, p)
-		}
-		if err != nil {
-			return userShow{}, err
-		}
-		return h.showUser(ctx, w, u)
-	})
+		u, err = h.a.Users.Create(ctx, p)
+	} else {
+		u, err = h.createInOrganisation(ctx, in.OrganisationID, p)
+	}
+	if err != nil {
+		return userShow{}, err
+	}
+	return h.showUser(ctx, w, u)
 }
 
 // createInOrganisation creates a user as a member of the organisation
@@ -112,14 +109,12 @@ func (h *handlers) organisationField(ctx context.Context, num int64, action perm
 }
 
 // getUser: GET /users/{user_id} → User-show.
-func (h *handlers) getUser() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (userShow, error) {
-		u, err := h.userOf(r)
-		if err != nil {
-			return userShow{}, err
-		}
-		return h.showUser(r.Context(), w, u)
-	})
+func (h *handlers) getUser(w http.ResponseWriter, r *http.Request) (userShow, error) {
+	u, err := h.userOf(r)
+	if err != nil {
+		return userShow{}, err
+	}
+	return h.showUser(r.Context(), w, u)
 }
 
 // updateUser: PUT /users/{user_id} → User-show. Absent fields stay as
@@ -127,49 +122,47 @@ func (h *handlers) getUser() http.Handler {
 // Teams sets the user's teams within their organisation (the default team
 // is kept: every member is in it). Everything is validated before the
 // first write.
-func (h *handlers) updateUser() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (userShow, error) {
-		u, err := h.userOf(r)
-		if err != nil {
+func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userShow, error) {
+	u, err := h.userOf(r)
+	if err != nil {
+		return userShow{}, err
+	}
+	var in userUpdate
+	if err := h.a.Decode(w, r, &in); err != nil {
+		return userShow{}, err
+	}
+	p, err := in.updateParams(u)
+	if err != nil {
+		return userShow{}, err
+	}
+	if p.Version, err = core.IfMatch(r); err != nil {
+		return userShow{}, err
+	}
+	ctx := r.Context()
+	if err := h.a.Permissions.RequireForUser(ctx, permissions.UsersRead, u.ID); err != nil {
+		return userShow{}, err
+	}
+	role := u.Role
+	if p.Role != nil {
+		role = *p.Role
+	}
+	// Changing an administrator, or making one, needs "*" on everything.
+	for _, rl := range []string{u.Role, role} {
+		if err := h.a.RequireAllForAdmin(ctx, users.User{Role: rl}); err != nil {
 			return userShow{}, err
 		}
-		var in userUpdate
-		if err := h.a.Decode(w, r, &in, false); err != nil {
-			return userShow{}, err
-		}
-		p, err := in.updateParams(u)
-		if err != nil {
-			return userShow{}, err
-		}
-		if p.Version, err = core.IfMatch(r); err != nil {
-			return userShow{}, err
-		}
-		ctx := r.Context()
-		if err := h.a.Permissions.RequireForUser(ctx, permissions.UsersRead, u.ID); err != nil {
-			return userShow{}, err
-		}
-		role := u.Role
-		if p.Role != nil {
-			role = *p.Role
-		}
-		// Changing an administrator, or making one, needs "*" on everything.
-		for _, rl := range []string{u.Role, role} {
-			if err := h.a.RequireAllForAdmin(ctx, users.User{Role: rl}); err != nil {
-				return userShow{}, err
-			}
-		}
-		plan, err := h.planMemberships(ctx, u, role, in)
-		if err != nil {
-			return userShow{}, err
-		}
-		if u, err = h.a.Users.Update(ctx, u.ID, p); err != nil {
-			return userShow{}, err
-		}
-		if err := h.applyMemberships(ctx, u, plan); err != nil {
-			return userShow{}, err
-		}
-		return h.showUser(ctx, w, u)
-	})
+	}
+	plan, err := h.planMemberships(ctx, u, role, in)
+	if err != nil {
+		return userShow{}, err
+	}
+	if u, err = h.a.Users.Update(ctx, u.ID, p); err != nil {
+		return userShow{}, err
+	}
+	if err := h.applyMemberships(ctx, u, plan); err != nil {
+		return userShow{}, err
+	}
+	return h.showUser(ctx, w, u)
 }
 
 // memberships is what an update changes in a user's organisation and
@@ -308,20 +301,18 @@ func containsTeam(ts []partners.Team, id uuid.UUID) bool {
 // deleteUser: DELETE /users/{user_id} → {"status":"ok"}. The user is
 // deleted for good, as by the portal's admin API; force is accepted and
 // has nothing to force.
-func (h *handlers) deleteUser() http.Handler {
-	return endpoint(h, func(w http.ResponseWriter, r *http.Request) (statusBody, error) {
-		u, err := h.userOf(r)
-		if err != nil {
-			return statusBody{}, err
-		}
-		if err := h.a.RequireAllForAdmin(r.Context(), u); err != nil {
-			return statusBody{}, err
-		}
-		if err := h.a.Users.Delete(r.Context(), u.ID); err != nil {
-			return statusBody{}, err
-		}
-		return statusOK, nil
-	})
+func (h *handlers) deleteUser(w http.ResponseWriter, r *http.Request) (statusBody, error) {
+	u, err := h.userOf(r)
+	if err != nil {
+		return statusBody{}, err
+	}
+	if err := h.a.RequireAllForAdmin(r.Context(), u); err != nil {
+		return statusBody{}, err
+	}
+	if err := h.a.Users.Delete(r.Context(), u.ID); err != nil {
+		return statusBody{}, err
+	}
+	return statusOK, nil
 }
 
 // userOf loads the user the path names.
@@ -404,7 +395,7 @@ func (h *handlers) token(ctx context.Context, u users.User) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	return core.IssueToken(h.a.Opts.TokenSecret, u)
+	return httpapi.UserToken(h.a.Opts.TokenSecret, u)
 }
 
 // truncate shortens s to n runes for an error message.

@@ -5,7 +5,7 @@
 // Mount it on a host's mux, under a prefix of the host's choice:
 //
 //	mux := http.NewServeMux()
-//	venuzle.Register(mux, "", services, &core.Options{})
+//	venuzle.Register(mux, "", services, &httpapi.Options{})
 //	// GET /api/internal/v1/partners/{partner_id}/users …
 //
 // The surface (below the prefix):
@@ -57,10 +57,15 @@
 //     a member of the partner is 404.
 //   - Wrongly typed JSON fields are 422 on the field ("The email field must
 //     be a string."). A body that is not JSON, not an object, empty, or
-//     larger than core.Options.MaxBodyBytes (1 MiB) is 400 {"message":…}.
+//     larger than httpapi.Options.MaxBodyBytes (1 MiB), or not valid UTF-8,
+//     is 400 {"message":…}; one not sent as application/json is 415. A
+//     method a path does not serve is 405 with an Allow header; 503 (when
+//     the store is overloaded) carries Retry-After. A 422 lists every
+//     invalid field at once, as Laravel's validator does.
 //     Unknown fields are ignored, as Laravel does; only the documented
 //     fields are ever read.
-//   - List: 20 per page, page from 1 (not a positive integer → 422 on
+//   - List: 20 per page, page from 1 (any spelling of a whole number: "2",
+//     "2.0", "2e0"; anything else, or below 1, → 422 on
 //     "page"), search over first name, last name and email. meta holds the
 //     seed's keys in the seed's order, then Laravel's last_page and path.
 //     links are absolute URLs: the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -34,83 +35,100 @@ var wireFields = map[string]string{
 	"Search":    "search",
 }
 
-// invalid is a validation failure already in Laravel's terms: sentences
-// per wire field. Handlers return it for the rules they check themselves.
-type invalid map[string][]string
+// problems collects field problems under their wire names, so that a 422
+// lists every invalid field at once, as Laravel's validator does. The
+// first problem of a field wins.
+type problems map[string]userkit.Problem
 
-func (e invalid) Error() string {
-	keys := make([]string, 0, len(e))
-	for k := range e {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return "invalid input: " + strings.Join(keys, ", ")
-}
-
-func invalidField(field, sentence string) invalid { return invalid{field: {sentence}} }
-
-// add appends the Laravel sentences of the services' field problems,
-// renaming fields through rename first (nil for none).
-func (e invalid) add(fields map[string]string, rename map[string]string) {
-	for name, problem := range fields {
+// add records the services' field problems, renaming fields through
+// rename first (nil for none), then through wireFields.
+func (ps problems) add(fields map[string]userkit.Problem, rename map[string]string) {
+	for name, p := range fields {
 		if to, ok := rename[name]; ok {
 			name = to
 		} else if to, ok := wireFields[name]; ok {
 			name = to
 		}
-		e[name] = append(e[name], sentence(name, problem))
+		if _, seen := ps[name]; !seen {
+			ps[name] = p
+		}
 	}
 }
 
-// writeError is the core.ErrorWriter of this API. Per-field problems
-// (validation, wrongly typed JSON fields, and a taken email, which the
-// services report as Conflict) are 422 with Laravel's "errors" object;
-// other client errors keep their core.StatusOf code with a message.
-func writeError(w http.ResponseWriter, _ *http.Request, status int, msg string, fields map[string]string) {
+// err returns the collected problems as one Invalid error, or nil.
+func (ps problems) err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return &userkit.Error{Kind: userkit.Invalid, Message: msgInvalid, Fields: ps}
+}
+
+// writeError is the core.ErrorWriter of this API: Laravel's "errors"
+// object for field problems (422), else Laravel's message for the kind.
+func writeError(w http.ResponseWriter, _ *http.Request, f core.Failure) {
+	msg := f.Message
 	switch {
-	case len(fields) > 0 && (status == http.StatusBadRequest || status == http.StatusConflict):
-		e := invalid{}
-		e.add(fields, nil)
-		writeInvalid(w, e)
+	case len(f.Fields) > 0 && f.Status == http.StatusUnprocessableEntity:
+		errs := make(map[string][]string, len(f.Fields))
+		for name, p := range f.Fields {
+			if to, ok := wireFields[name]; ok {
+				name = to
+			}
+			errs[name] = append(errs[name], sentence(name, p))
+		}
+		for _, s := range errs {
+			sort.Strings(s)
+		}
+		core.Encode(w, f.Status, errorBody{Message: msgInvalid, Errors: errs})
 		return
-	case status == http.StatusUnauthorized:
+	case f.Kind == userkit.Unauthenticated:
 		msg = msgUnauthenticated
-	case status == http.StatusForbidden:
+	case f.Kind == userkit.Forbidden:
 		msg = msgUnauthorized
-	case status < 500 && msg != "" && unicode.IsLower([]rune(msg)[0]):
+	case f.Kind != userkit.Internal && msg != "" && unicode.IsLower([]rune(msg)[0]):
 		// The services' messages ("request body is not valid JSON", "the
 		// user was changed by someone else; …") read as Laravel's sentences.
 		msg = asSentence(msg)
 	}
-	core.Encode(w, status, errorBody{Message: msg})
+	core.Encode(w, f.Status, errorBody{Message: msg})
 }
 
-func writeInvalid(w http.ResponseWriter, e invalid) {
-	core.Encode(w, http.StatusUnprocessableEntity, errorBody{Message: msgInvalid, Errors: e})
-}
-
-// sentence turns a service's field problem ("is required", "must be a
-// valid email address", …) into the sentence Laravel 10's validator
+// sentence renders a field problem as the sentence Laravel 10's validator
 // writes for the matching rule, e.g. "The first name field is required.".
-func sentence(field, problem string) string {
+func sentence(field string, p userkit.Problem) string {
 	attr := strings.ReplaceAll(field, "_", " ")
-	switch {
-	case problem == "already taken" || problem == "already a member":
+	switch p.Rule {
+	case userkit.RuleRequired:
+		return "The " + attr + " field is required."
+	case userkit.RuleTaken, userkit.RuleMember:
 		return "The " + attr + " has already been taken."
-	case strings.HasPrefix(problem, "must be at most "):
-		return "The " + attr + " field must not be greater than " + strings.TrimPrefix(problem, "must be at most ") + "."
-	case strings.HasPrefix(problem, "must be one of"):
+	case userkit.RuleEmail:
+		return "The " + attr + " field must be a valid email address."
+	case userkit.RuleMax:
+		return "The " + attr + " field must not be greater than " + p.Param + " characters."
+	case userkit.RuleMin:
+		return "The " + attr + " field must be at least " + p.Param + " characters."
+	case userkit.RuleOneOf:
 		return "The selected " + attr + " is invalid."
-	case problem == "must contain at least one digit":
-		return "The " + attr + " field must contain at least one number."
-	case problem == "must contain at least one upper-case letter":
-		return "The " + attr + " field must contain at least one uppercase letter."
-	case problem == "must contain at least one lower-case letter":
-		return "The " + attr + " field must contain at least one lowercase letter."
-	case problem == "is too common":
+	case userkit.RuleMismatch:
+		return "The " + attr + " field confirmation does not match."
+	case userkit.RuleContains:
+		what := map[string]string{"digit": "number", "upper-case letter": "uppercase letter",
+			"lower-case letter": "lowercase letter"}[p.Param]
+		if what == "" {
+			what = p.Param
+		}
+		return "The " + attr + " field must contain at least one " + what + "."
+	case userkit.RuleCommon:
 		return "The given " + attr + " has appeared in a data leak. Please choose a different " + attr + "."
+	case core.RuleInteger:
+		return "The " + attr + " field must be an integer."
+	case core.RuleGTE:
+		return "The " + attr + " field must be at least " + p.Param + "."
+	case core.RuleLTE:
+		return "The " + attr + " field must not be greater than " + p.Param + "."
 	}
-	return "The " + attr + " field " + strings.TrimSuffix(problem, ".") + "."
+	return "The " + attr + " field " + strings.TrimSuffix(core.Text(p), ".") + "."
 }
 
 // asSentence capitalises msg and ends it with a period.

@@ -17,29 +17,6 @@ type handlers struct {
 	api *core.API
 }
 
-// endpoint authenticates the request, runs op with the principal in the
-// context and writes its body with the status op chose, or its error in
-// Laravel's shape.
-func (h *handlers) endpoint(op func(w http.ResponseWriter, r *http.Request) (int, any, error)) http.Handler {
-	return h.api.Authed(false, func(w http.ResponseWriter, r *http.Request) {
-		status, body, err := op(w, r)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		core.Encode(w, status, body)
-	})
-}
-
-func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var inv invalid
-	if errors.As(err, &inv) {
-		writeInvalid(w, inv)
-		return
-	}
-	h.api.Fail(w, r, err)
-}
-
 // system runs an id look-up as the system principal. It only turns the
 // path's integer ids into records; the operation itself runs as the
 // caller, and the services check the caller's grants there.
@@ -99,61 +76,62 @@ func (h *handlers) member(r *http.Request, action permissions.Action) (partners.
 }
 
 // listUsers: GET …/users?page=&search=
-func (h *handlers) listUsers() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		p, err := h.partner(r, permissions.UsersRead)
-		if err != nil {
-			return 0, nil, err
-		}
-		q, err := parseList(r)
-		if err != nil {
-			return 0, nil, err
-		}
-		pg, err := h.api.Partners.ListUsers(r.Context(), p.ID, q.params())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, listBody(r, q, pg), nil
-	})
+func (h *handlers) listUsers(w http.ResponseWriter, r *http.Request) (listDTO, error) {
+	p, err := h.partner(r, permissions.UsersRead)
+	if err != nil {
+		return listDTO{}, err
+	}
+	q, err := parseList(r)
+	if err != nil {
+		return listDTO{}, err
+	}
+	pg, err := h.api.Partners.ListUsers(r.Context(), p.ID, q.params())
+	if err != nil {
+		return listDTO{}, err
+	}
+	return listBody(r, q, pg), nil
 }
 
 // createUser: POST …/users. 201 when the user was created, 200 when an
 // existing user (found by email) was attached to the partner.
-func (h *handlers) createUser() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		p, err := h.partner(r, permissions.UsersCreate)
-		if err != nil {
-			return 0, nil, err
+func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (core.Result[dataDTO[userDTO]], error) {
+	p, err := h.partner(r, permissions.UsersCreate)
+	if err != nil {
+		return core.Result[dataDTO[userDTO]]{}, err
+	}
+	var in createDTO
+	if err := h.api.Decode(w, r, &in); err != nil {
+		return core.Result[dataDTO[userDTO]]{}, err
+	}
+	if ps := in.missing(); len(ps) > 0 {
+		// Laravel lists every invalid field at once: the other fields are
+		// validated too (Prepare stores nothing).
+		if _, err := h.api.Users.Prepare(r.Context(), in.params()); userkit.KindOf(err) == userkit.Invalid {
+			ps.add(userkit.FieldsOf(err), nil)
 		}
-		var in createDTO
-		if err := h.api.Decode(w, r, &in, false); err != nil {
-			return 0, nil, err
-		}
-		if missing := in.missing(); len(missing) > 0 {
-			return 0, nil, missing
-		}
-		u, created, err := h.api.Partners.AddUser(r.Context(), p.ID, in.params())
-		if err != nil {
-			return 0, nil, err
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
-		}
-		core.SetETag(w, u.Version)
-		return status, dataDTO[userDTO]{toUser(u)}, nil
-	})
+		return core.Result[dataDTO[userDTO]]{}, ps.err()
+	}
+	u, created, err := h.api.Partners.AddUser(r.Context(), p.ID, in.params())
+	if err != nil {
+		return core.Result[dataDTO[userDTO]]{}, err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	core.SetETag(w, u.Version)
+	return core.Result[dataDTO[userDTO]]{Status: status, Body: dataDTO[userDTO]{toUser(u)}}, nil
 }
 
 // missing reports the fields Laravel's "required" rule refuses: absent,
 // null or blank.
-func (d createDTO) missing() invalid {
-	e := invalid{}
+func (d createDTO) missing() problems {
+	e := problems{}
 	for _, f := range []struct{ name, value string }{
 		{"first_name", d.FirstName}, {"last_name", d.LastName}, {"email", d.Email}, {"password", d.Password},
 	} {
 		if isBlank(f.value) {
-			e[f.name] = []string{sentence(f.name, "is required")}
+			e[f.name] = userkit.Problem{Rule: userkit.RuleRequired}
 		}
 	}
 	return e
@@ -169,18 +147,16 @@ func isBlank(s string) bool {
 }
 
 // getUser: GET …/users/{user_id}
-func (h *handlers) getUser() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		p, u, err := h.member(r, permissions.UsersRead)
-		if err != nil {
-			return 0, nil, err
-		}
-		if u, err = h.api.Partners.GetUser(r.Context(), p.ID, u.ID); err != nil {
-			return 0, nil, err
-		}
-		core.SetETag(w, u.Version)
-		return http.StatusOK, dataDTO[userDTO]{toUser(u)}, nil
-	})
+func (h *handlers) getUser(w http.ResponseWriter, r *http.Request) (dataDTO[userDTO], error) {
+	p, u, err := h.member(r, permissions.UsersRead)
+	if err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	if u, err = h.api.Partners.GetUser(r.Context(), p.ID, u.ID); err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	core.SetETag(w, u.Version)
+	return dataDTO[userDTO]{toUser(u)}, nil
 }
 
 // errStale answers an If-Match that names an older version.
@@ -189,47 +165,45 @@ var errStale = userkit.Errorf(userkit.PreconditionFailed, "The user was changed 
 // updateUser: PUT …/users/{user_id}. Every field is optional; the whole
 // request is validated before anything is written, then the profile is
 // updated (honouring If-Match) and the new password set.
-func (h *handlers) updateUser() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		p, u, err := h.member(r, permissions.UsersUpdate)
-		if err != nil {
-			return 0, nil, err
+func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (dataDTO[userDTO], error) {
+	p, u, err := h.member(r, permissions.UsersUpdate)
+	if err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	version, err := core.IfMatch(r)
+	if err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	var in updateDTO
+	if err := h.api.Decode(w, r, &in); err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	if err := h.validateUpdate(r.Context(), u, in); err != nil {
+		return dataDTO[userDTO]{}, err
+	}
+	ctx := r.Context()
+	switch {
+	case in.profileChanged():
+		if u, err = h.api.Users.Update(ctx, u.ID, in.params(version)); err != nil {
+			return dataDTO[userDTO]{}, err
 		}
-		version, err := core.IfMatch(r)
-		if err != nil {
-			return 0, nil, err
+	case version != nil && *version != u.Version:
+		return dataDTO[userDTO]{}, errStale
+	}
+	if pw := in.newPassword(); pw != "" {
+		if err := h.api.Users.SetPassword(ctx, u.ID, pw); err != nil {
+			return dataDTO[userDTO]{}, err
 		}
-		var in updateDTO
-		if err := h.api.Decode(w, r, &in, false); err != nil {
-			return 0, nil, err
+		// Setting the password bumped the version; answer the current one.
+		if u, err = h.api.Partners.GetUser(system(ctx), p.ID, u.ID); err != nil {
+			return dataDTO[userDTO]{}, err
 		}
-		if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
-			return 0, nil, err
-		}
-		if err := h.validateUpdate(r.Context(), u, in); err != nil {
-			return 0, nil, err
-		}
-		ctx := r.Context()
-		switch {
-		case in.profileChanged():
-			if u, err = h.api.Users.Update(ctx, u.ID, in.params(version)); err != nil {
-				return 0, nil, err
-			}
-		case version != nil && *version != u.Version:
-			return 0, nil, errStale
-		}
-		if pw := in.newPassword(); pw != "" {
-			if err := h.api.Users.SetPassword(ctx, u.ID, pw); err != nil {
-				return 0, nil, err
-			}
-			// Setting the password bumped the version; answer the current one.
-			if u, err = h.api.Partners.GetUser(system(ctx), p.ID, u.ID); err != nil {
-				return 0, nil, err
-			}
-		}
-		core.SetETag(w, u.Version)
-		return http.StatusOK, dataDTO[userDTO]{toUser(u)}, nil
-	})
+	}
+	core.SetETag(w, u.Version)
+	return dataDTO[userDTO]{toUser(u)}, nil
 }
 
 // newPassword is the password to set, "" for none: Laravel's
@@ -246,13 +220,13 @@ func (d updateDTO) newPassword() string {
 // "confirmed"), and the profile as it would be after the update, through
 // users.Service.Prepare (which validates and stores nothing).
 func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDTO) error {
-	e := invalid{}
+	e := problems{}
 	if pw := in.newPassword(); pw != "" {
 		if err := h.api.Users.Policy().Validate(pw); err != nil {
-			e.add(core.Texts(userkit.FieldsOf(err)), map[string]string{"Password": "new_password"})
+			e.add(userkit.FieldsOf(err), map[string]string{"Password": "new_password"})
 		}
 		if in.NewPasswordConfirmation == nil || *in.NewPasswordConfirmation != pw {
-			e["new_password"] = append(e["new_password"], "The new password field confirmation does not match.")
+			e.add(map[string]userkit.Problem{"new_password": {Rule: userkit.RuleMismatch, Param: "new_password_confirmation"}}, nil)
 		}
 	}
 	if in.profileChanged() {
@@ -264,13 +238,10 @@ func (h *handlers) validateUpdate(ctx context.Context, u users.User, in updateDT
 			if userkit.KindOf(err) != userkit.Invalid {
 				return err
 			}
-			e.add(core.Texts(userkit.FieldsOf(err)), nil)
+			e.add(userkit.FieldsOf(err), nil)
 		}
 	}
-	if len(e) > 0 {
-		return e
-	}
-	return nil
+	return e.err()
 }
 
 func setIf(dst *string, v *string) {
@@ -281,43 +252,39 @@ func setIf(dst *string, v *string) {
 
 // deleteUser: DELETE …/users/{user_id}. Detaches the user from the
 // partner; a user left without partners is deleted.
-func (h *handlers) deleteUser() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		p, u, err := h.member(r, permissions.UsersDelete)
-		if err != nil {
-			return 0, nil, err
-		}
-		if _, err := h.api.Partners.RemoveUser(r.Context(), p.ID, u.ID); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, emptyDTO{}, nil
-	})
+func (h *handlers) deleteUser(w http.ResponseWriter, r *http.Request) (emptyDTO, error) {
+	p, u, err := h.member(r, permissions.UsersDelete)
+	if err != nil {
+		return emptyDTO{}, err
+	}
+	if _, err := h.api.Partners.RemoveUser(r.Context(), p.ID, u.ID); err != nil {
+		return emptyDTO{}, err
+	}
+	return emptyDTO{}, nil
 }
 
 // userPartners: GET …/users/{user_id}/partners. Lists the user's
 // partners in the order joined, leaving out those the caller has no
 // access to, so a partner's key learns nothing about other partners.
-func (h *handlers) userPartners() http.Handler {
-	return h.endpoint(func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-		_, u, err := h.member(r, permissions.UsersRead)
+func (h *handlers) userPartners(w http.ResponseWriter, r *http.Request) (dataDTO[[]partnerDTO], error) {
+	_, u, err := h.member(r, permissions.UsersRead)
+	if err != nil {
+		return dataDTO[[]partnerDTO]{}, err
+	}
+	ctx := r.Context()
+	all, err := h.api.Partners.PartnersOf(ctx, u.ID)
+	if err != nil {
+		return dataDTO[[]partnerDTO]{}, err
+	}
+	out := make([]partnerDTO, 0, len(all))
+	for _, p := range all {
+		ok, err := h.api.Permissions.HasPartnerAccess(ctx, p.ID)
 		if err != nil {
-			return 0, nil, err
+			return dataDTO[[]partnerDTO]{}, err
 		}
-		ctx := r.Context()
-		all, err := h.api.Partners.PartnersOf(ctx, u.ID)
-		if err != nil {
-			return 0, nil, err
+		if ok {
+			out = append(out, toPartner(p))
 		}
-		out := make([]partnerDTO, 0, len(all))
-		for _, p := range all {
-			ok, err := h.api.Permissions.HasPartnerAccess(ctx, p.ID)
-			if err != nil {
-				return 0, nil, err
-			}
-			if ok {
-				out = append(out, toPartner(p))
-			}
-		}
-		return http.StatusOK, dataDTO[[]partnerDTO]{out}, nil
-	})
+	}
+	return dataDTO[[]partnerDTO]{out}, nil
 }

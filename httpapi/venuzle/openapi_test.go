@@ -16,7 +16,7 @@ func TestOpenAPI(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	mux := http.NewServeMux()
-	venuzle.Register(mux, "", f.Svc, f.Opts)
+	venuzle.Register(mux, "", f.Svc.HTTP(), f.Opts)
 	spec := apispec.New(t, venuzle.OpenAPI(), mux)
 	do := func(method, path, body string) {
 		t.Helper()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/users"
 )
@@ -24,34 +25,12 @@ type listQuery struct {
 	Search string
 }
 
-// parseList reads page and search. A page that is not a positive integer
-// is a 422 on "page" (Laravel's paginator would quietly show page 1; a
+// parseList reads page and search. A page that is not a whole number from
+// 1 is a 422 on "page" (Laravel's paginator would quietly show page 1; a
 // client is better told).
 func parseList(r *http.Request) (listQuery, error) {
-	q := r.URL.Query()
-	lq := listQuery{Page: 1, Search: q.Get("search")}
-	if s := q.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		switch {
-		case err != nil && !isDigits(s):
-			return lq, invalidField("page", "The page field must be an integer.")
-		case err != nil || n > maxPage:
-			return lq, invalidField("page", "The page field must not be greater than "+strconv.Itoa(maxPage)+".")
-		case n < 1:
-			return lq, invalidField("page", "The page field must be at least 1.")
-		}
-		lq.Page = n
-	}
-	return lq, nil
-}
-
-func isDigits(s string) bool {
-	for i, c := range s {
-		if (c < '0' || c > '9') && (i > 0 || c != '-') {
-			return false
-		}
-	}
-	return s != "" && s != "-"
+	page, err := core.QueryInt(r, "page", 1, core.Range{Min: 1, Max: maxPage})
+	return listQuery{Page: page, Search: r.URL.Query().Get("search")}, err
 }
 
 func (q listQuery) params() partners.ListUsersParams {

@@ -3,6 +3,8 @@ package venuzle
 import (
 	"net/http"
 
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -11,13 +13,23 @@ const base = "/api/internal/v1/partners/{partner_id}/users"
 
 // Register mounts the Venuzle partner-users API on mux under prefix ("" for
 // the documented paths). opts may be nil.
-func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
-	h := &handlers{api: core.New(s, opts, writeError)}
-	p := core.Prefix(prefix) + base
-	mux.Handle("GET "+p, core.WithRequestID(h.listUsers()))
-	mux.Handle("POST "+p, core.WithRequestID(h.createUser()))
-	mux.Handle("GET "+p+"/{user_id}", core.WithRequestID(h.getUser()))
-	mux.Handle("PUT "+p+"/{user_id}", core.WithRequestID(h.updateUser()))
-	mux.Handle("DELETE "+p+"/{user_id}", core.WithRequestID(h.deleteUser()))
-	mux.Handle("GET "+p+"/{user_id}/partners", core.WithRequestID(h.userPartners()))
+func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
+	a := core.New(s, opts, core.Shape{Errors: writeError, Statuses: statuses})
+	h := &handlers{api: a}
+	ok := http.StatusOK
+	rt := a.Routes(mux, core.Prefix(prefix)+base, "/", a.Authenticate(core.BearerOnly))
+	rt.Handle("GET ", core.Endpoint(a, ok, h.listUsers))
+	rt.Handle("POST ", core.Endpoint(a, ok, h.createUser))
+	rt.Handle("GET /{user_id}", core.Endpoint(a, ok, h.getUser))
+	rt.Handle("PUT /{user_id}", core.Endpoint(a, ok, h.updateUser))
+	rt.Handle("DELETE /{user_id}", core.Endpoint(a, ok, h.deleteUser))
+	rt.Handle("GET /{user_id}/partners", core.Endpoint(a, ok, h.userPartners))
 }
+
+// statuses: per-field problems (validation, wrongly typed JSON fields,
+// and a taken email, which the services report as Conflict) are Laravel's
+// 422; other errors keep the shared status with a message.
+var statuses = core.Statuses{Fields: map[userkit.Kind]int{
+	userkit.Invalid:  http.StatusUnprocessableEntity,
+	userkit.Conflict: http.StatusUnprocessableEntity,
+}}

@@ -41,7 +41,7 @@ func newFixture(t *testing.T) *fixture {
 	env.Opts.Logger = slog.New(slog.DiscardHandler)
 	f := &fixture{Env: env}
 	mux := http.NewServeMux()
-	venuzle.Register(mux, "", env.Svc, env.Opts)
+	venuzle.Register(mux, "", env.Svc.HTTP(), env.Opts)
 	f.h = mux
 	var err error
 	if f.a, err = env.Svc.Partners.Create(env.Sys, partners.CreateParams{Name: "Venuzle"}); err != nil {
@@ -364,7 +364,7 @@ func TestLinksBehindStripPrefix(t *testing.T) {
 	f := newFixture(t)
 	is := is.New(t)
 	inner := http.NewServeMux()
-	venuzle.Register(inner, "", f.Svc, f.Opts)
+	venuzle.Register(inner, "", f.Svc.HTTP(), f.Opts)
 	outer := http.NewServeMux()
 	outer.Handle("/userkit/", http.StripPrefix("/userkit", inner))
 	w := apitest.Do(outer, apitest.Request{Method: "GET", Path: "/userkit" + f.usersPath(f.a), Auth: f.keyA})

@@ -6,7 +6,7 @@
 // Mount it on a host's mux, under a prefix of the host's choice:
 //
 //	mux := http.NewServeMux()
-//	whaly.Register(mux, "", services, &core.Options{RateLimit: 500})
+//	whaly.Register(mux, "", services, &httpapi.Options{RateLimit: 500})
 //	// GET /v1/partner-portals/{portalId}/users …
 //
 // The surface (below the prefix):
@@ -39,13 +39,13 @@
 //
 // Every credential (the authenticated principal: a service account or a
 // user) has one token bucket shared by all endpoints of this API, of
-// core.Options.RateLimit requests a minute (0 means 500, a negative value
+// httpapi.Options.RateLimit requests a minute (0 means 500, a negative value
 // turns limiting off and drops the headers); unauthenticated requests are
 // counted per remote IP (RemoteAddr; forwarding headers are not trusted).
 // Every response carries X-RateLimit-Limit, X-RateLimit-Remaining and
 // X-RateLimit-Reset (seconds until the bucket is full again); over the
 // limit the answer is 429 with Retry-After (seconds). Time comes from
-// core.Options.Clock. Buckets of idle keys are forgotten, and at most
+// httpapi.Options.Clock. Buckets of idle keys are forgotten, and at most
 // 10,000 are kept, so the limiter's memory is bounded.
 //
 // # Choices where the document is silent
@@ -79,12 +79,16 @@
 //     role or attribute id in a body that is not a UUID is 400; one that is
 //     not the portal's is 400 too.
 //   - A body that is not JSON, not an object, has wrongly typed fields or is
-//     larger than core.Options.MaxBodyBytes (1 MiB) is 400. Unknown fields
+//     larger than httpapi.Options.MaxBodyBytes (1 MiB) or not valid UTF-8 is
+//     400; one not sent as application/json is 415. A method a path does
+//     not serve is 405 with an Allow header, in Whaly's shape. Unknown fields
 //     are ignored; only the documented fields are read.
 //   - List: oldest member first. limit defaults to 20 and is capped at 100
-//     (larger values give 100 items; a non-positive or non-integer limit is
-//     400). The cursor is opaque (the last member's ID, base64url); one this
-//     API did not make is 400. On the last page "after" is "" (above).
+//     (larger values give 100 items). Any spelling of a whole number is a
+//     limit ("2", "2.0", "2.0000000000" as generated clients write it,
+//     "2e0"); a fraction or a value below 1 is 400. The cursor is opaque
+//     (the last member's ID, base64url); one this API did not make is 400.
+//     On the last page "after" is "" (above).
 //   - Create answers 200 (as documented) with the portal user and an ETag.
 //     first_name, last_name, email and roles are required; roles needs at
 //     least one of the portal's roles. A new email creates the user (with the

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -51,26 +53,26 @@ func wireName(name string) string {
 	return strings.Join(parts, ".")
 }
 
-// writeError is the core.ErrorWriter of this API. The kinds keep their
-// core.StatusOf codes; 401, 403 and 429 carry the HTTP reason phrase, as
-// in Whaly's own example ("Unauthorized"); field problems are listed in the
-// message, sorted by wire name.
-func writeError(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
+// writeError is the core.ErrorWriter of this API. 401, 403 and 429 carry
+// the HTTP reason phrase, as in Whaly's own example ("Unauthorized");
+// field problems are listed in the message, sorted by wire name.
+func writeError(w http.ResponseWriter, r *http.Request, f core.Failure) {
+	msg := f.Message
 	switch {
-	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusTooManyRequests:
-		msg = http.StatusText(status)
-	case len(fields) > 0:
-		msg = fieldMessage(fields)
+	case f.Kind == userkit.Unauthenticated, f.Kind == userkit.Forbidden, f.Kind == userkit.TooManyRequests:
+		msg = http.StatusText(f.Status)
+	case len(f.Fields) > 0:
+		msg = fieldMessage(f.Fields)
 	}
-	core.Encode(w, status, errorBody{StatusCode: status, Message: msg, RequestID: core.RequestID(r.Context())})
+	core.Encode(w, f.Status, errorBody{StatusCode: f.Status, Message: msg, RequestID: httpapi.RequestID(r.Context())})
 }
 
 // fieldMessage renders per-field problems as one clause per field:
 // "email: must be a valid email address; roles: is required".
-func fieldMessage(fields map[string]string) string {
+func fieldMessage(fields map[string]userkit.Problem) string {
 	parts := make([]string, 0, len(fields))
 	for name, problem := range fields {
-		parts = append(parts, wireName(name)+": "+problem)
+		parts = append(parts, wireName(name)+": "+core.Text(problem))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")

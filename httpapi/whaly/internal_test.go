@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/matryer/is"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
@@ -42,16 +43,16 @@ func TestInternalError(t *testing.T) {
 	is := is.New(t)
 	env := apitest.New(t)
 	env.Opts.Logger = slog.New(slog.DiscardHandler)
-	env.Opts.Authenticator = core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+	env.Opts.Authenticator = httpapi.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
 		return permissions.System, nil
 	})
-	h := &handlers{api: core.New(env.Svc, env.Opts, writeError), limiter: newLimiter(-1, nil, 0)}
-	handler := core.WithRequestID(h.endpoint(func(http.ResponseWriter, *http.Request) (any, error) {
+	a := core.New(env.Svc.HTTP(), env.Opts, core.Shape{Errors: writeError})
+	handler := httpapi.WithRequestID(a.Authenticate(core.BearerOnly)(core.Endpoint(a, 200, func(http.ResponseWriter, *http.Request) (any, error) {
 		return nil, errors.New("database exploded at 10.0.0.7")
-	}))
+	})))
 	w := apitest.Do(handler, apitest.Request{Method: "GET", Path: "/"})
 	is.Equal(w.Code, 500) // internal error
-	rid := w.Header().Get(core.RequestIDHeader)
+	rid := w.Header().Get(httpapi.RequestIDHeader)
 	is.Equal(strings.TrimSpace(w.Body.String()),
 		`{"status_code":500,"message":"Internal server error. Quote request id `+rid+` when reporting it.","request_id":"`+rid+`"}`) // generic body
 }

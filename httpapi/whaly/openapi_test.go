@@ -19,7 +19,7 @@ func TestOpenAPI(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 0)
 	mux := http.NewServeMux()
-	whaly.Register(mux, "", f.Svc, f.Opts)
+	whaly.Register(mux, "", f.Svc.HTTP(), f.Opts)
 	spec := apispec.New(t, whaly.OpenAPI(), mux)
 	if err := f.Svc.Portals.RecordLogin(f.Sys, f.pa.ID, f.john.ID); err != nil {
 		t.Fatal(err)

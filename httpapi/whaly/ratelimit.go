@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
-	"github.com/userkit/userkit/permissions"
 	"golang.org/x/time/rate"
 )
 
@@ -37,14 +37,14 @@ type bucket struct {
 	seen time.Time
 }
 
-// newLimiter returns the limiter for core.Options.RateLimit: 0 means
-// core.DefaultRateLimit, a negative value turns limiting off (nil).
+// newLimiter returns the limiter for httpapi.Options.RateLimit: 0 means
+// httpapi.DefaultRateLimit, a negative value turns limiting off (nil).
 func newLimiter(perMinute int, clock userkit.Clock, capacity int) *limiter {
 	switch {
 	case perMinute < 0:
 		return nil
 	case perMinute == 0:
-		perMinute = core.DefaultRateLimit
+		perMinute = httpapi.DefaultRateLimit
 	}
 	return &limiter{
 		perMinute: perMinute,
@@ -126,28 +126,34 @@ func (l *limiter) makeRoom(now time.Time) {
 	delete(l.buckets, oldest)
 }
 
-// allow applies the limit to a request whose authentication gave p (or
-// failed with authErr), setting the X-RateLimit-* headers. It answers 429
-// with Retry-After and returns false when the key is over its limit.
-func (l *limiter) allow(w http.ResponseWriter, r *http.Request, p permissions.Principal, authErr error) bool {
-	if l == nil {
-		return true
+// middleware applies the limit to every request, after core.Identify and
+// before core.API.Authenticated: the key is the request's principal, or
+// its remote IP when authentication failed. It sets the X-RateLimit-*
+// headers and answers 429 with Retry-After when the key is over its limit.
+// A nil limiter lets everything through.
+func (l *limiter) middleware(a *core.API) core.Middleware {
+	return func(next http.Handler) http.Handler {
+		if l == nil {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := "ip:" + remoteIP(r)
+			if p, err := core.Identity(r.Context()); err == nil {
+				key = "principal:" + string(p.Kind) + ":" + p.ID.String()
+			}
+			d := l.take(key)
+			h := w.Header()
+			h.Set("X-RateLimit-Limit", strconv.Itoa(l.perMinute))
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(d.remaining))
+			h.Set("X-RateLimit-Reset", strconv.Itoa(d.reset))
+			if !d.allowed {
+				a.Fail(w, r, &userkit.Error{Kind: userkit.TooManyRequests, Message: "too many requests",
+					RetryAfter: time.Duration(d.retryAfter) * time.Second})
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
-	key := "ip:" + remoteIP(r)
-	if authErr == nil {
-		key = "principal:" + string(p.Kind) + ":" + p.ID.String()
-	}
-	d := l.take(key)
-	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(l.perMinute))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(d.remaining))
-	h.Set("X-RateLimit-Reset", strconv.Itoa(d.reset))
-	if d.allowed {
-		return true
-	}
-	h.Set("Retry-After", strconv.Itoa(d.retryAfter))
-	writeError(w, r, http.StatusTooManyRequests, "", nil)
-	return false
 }
 
 // remoteIP is the host part of the connection's address. Forwarding

@@ -3,6 +3,7 @@ package whaly
 import (
 	"net/http"
 
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -11,13 +12,17 @@ const base = "/v1/partner-portals/{portalId}/users"
 
 // Register mounts the Whaly partner-portal users API on mux under prefix
 // ("" for the documented paths). opts may be nil. Each call makes its own
-// rate limiter, shared by the API's endpoints.
-func Register(mux *http.ServeMux, prefix string, s core.Services, opts *core.Options) {
-	api := core.New(s, opts, writeError)
-	h := &handlers{api: api, limiter: newLimiter(api.Opts.RateLimit, api.Opts.Clock, maxBuckets)}
-	p := core.Prefix(prefix) + base
-	mux.Handle("GET "+p, core.WithRequestID(h.listUsers()))
-	mux.Handle("POST "+p, core.WithRequestID(h.createUser()))
-	mux.Handle("GET "+p+"/{userId}", core.WithRequestID(h.getUser()))
-	mux.Handle("DELETE "+p+"/{userId}", core.WithRequestID(h.deleteUser()))
+// rate limiter, shared by the API's endpoints. The limit applies to every
+// request, keyed by its principal or, when authentication failed, by its
+// remote IP, before an unauthenticated request is refused.
+func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
+	a := core.New(s, opts, core.Shape{Errors: writeError})
+	h := &handlers{api: a}
+	lim := newLimiter(a.Opts.RateLimit, a.Opts.Clock, maxBuckets)
+	ok := http.StatusOK
+	rt := a.Routes(mux, core.Prefix(prefix)+base, "/", a.Identify(core.BearerOnly), lim.middleware(a), a.Authenticated)
+	rt.Handle("GET ", core.Endpoint(a, ok, h.listUsers))
+	rt.Handle("POST ", core.Endpoint(a, ok, h.createUser))
+	rt.Handle("GET /{userId}", core.Endpoint(a, ok, h.getUser))
+	rt.Handle("DELETE /{userId}", core.Endpoint(a, ok, h.deleteUser))
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/httpapi/whaly"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
@@ -49,7 +49,7 @@ func newFixture(t *testing.T, rateLimit int) *fixture {
 	env.Opts.RateLimit = rateLimit
 	f := &fixture{Env: env}
 	mux := http.NewServeMux()
-	whaly.Register(mux, "", env.Svc, env.Opts)
+	whaly.Register(mux, "", env.Svc.HTTP(), env.Opts)
 	f.h = mux
 	must := func(err error) {
 		t.Helper()
@@ -141,7 +141,7 @@ var requestIDPattern = regexp.MustCompile(`"request_id":"[0-9a-f]{32}"`)
 func errorBody(t *testing.T, w *httptest.ResponseRecorder) string {
 	t.Helper()
 	body := strings.TrimSpace(w.Body.String())
-	rid := w.Header().Get(core.RequestIDHeader)
+	rid := w.Header().Get(httpapi.RequestIDHeader)
 	if !requestIDPattern.MatchString(body) || !strings.Contains(body, `"request_id":"`+rid+`"`) {
 		t.Fatalf("no request id %q matching the header in %s", rid, body)
 	}
@@ -302,7 +302,7 @@ func TestErrors(t *testing.T) {
 		{"400 too large", "POST", f.usersPath(f.pa), f.keyA, create(`,"password":"` + strings.Repeat("x", 1<<20) + `"`), 400,
 			`{"status_code":400,"message":"request body too large","request_id":"<rid>"}`},
 		{"400 limit", "GET", f.usersPath(f.pa) + "?limit=0", f.keyA, "", 400,
-			`{"status_code":400,"message":"limit: must be a positive integer","request_id":"<rid>"}`},
+			`{"status_code":400,"message":"limit: must be at least 1","request_id":"<rid>"}`},
 		{"400 cursor", "GET", f.usersPath(f.pa) + "?after=MQit=", f.keyA, "", 400,
 			`{"status_code":400,"message":"after: is not a cursor returned by this API","request_id":"<rid>"}`},
 		{"400 cursor of no member", "GET", f.usersPath(f.pa) + "?after=" + cursor("1"), f.keyA, "", 400,

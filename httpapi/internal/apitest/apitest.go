@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi/internal/core"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -52,11 +52,25 @@ func (c *Clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 // TokenSecret signs user API tokens in tests.
 var TokenSecret = []byte("apitest-token-secret-0123456789abcdef")
 
+// Services are the concrete services of an Env, so that tests can also
+// call the methods the handlers do not.
+type Services struct {
+	Users       *users.Service
+	Partners    *partners.Service
+	Portals     *portals.Service
+	Permissions *permissions.Service
+}
+
+// HTTP returns the services as the handlers take them.
+func (s Services) HTTP() httpapi.Services {
+	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
+}
+
 // Env is a complete userkit back end for one test.
 type Env struct {
 	Store *memory.Store
-	Svc   core.Services
-	Opts  *core.Options
+	Svc   Services
+	Opts  *httpapi.Options
 	Clock *Clock
 	// Sys is a context running as the system principal, for arranging
 	// fixtures through the services.
@@ -76,13 +90,13 @@ func New(t testing.TB) *Env {
 	})
 	return &Env{
 		Store: store,
-		Svc: core.Services{
+		Svc: Services{
 			Users:       us,
 			Partners:    partners.New(store, authz, us, &partners.Options{Clock: clock}),
 			Portals:     portals.New(store, authz, us, &portals.Options{Clock: clock}),
 			Permissions: authz,
 		},
-		Opts: &core.Options{
+		Opts: &httpapi.Options{
 			TokenSecret: TokenSecret,
 			Clock:       clock,
 		},

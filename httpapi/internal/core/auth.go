@@ -9,61 +9,55 @@ import (
 	"strings"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/permissions"
 )
 
-// Authenticator maps a request to a principal, so a host can plug in its
-// own credentials (a session cookie, say). It returns ErrNoCredential when
-// the request carries none of its credentials; the bearer credential is
-// then tried. Any other error refuses the request as 401.
-type Authenticator interface {
-	Authenticate(r *http.Request) (permissions.Principal, error)
-}
+// CredentialStyle says where an API reads its credential from.
+type CredentialStyle uint8
 
-// AuthenticatorFunc adapts a function to Authenticator.
-type AuthenticatorFunc func(r *http.Request) (permissions.Principal, error)
-
-// Authenticate calls f(r).
-func (f AuthenticatorFunc) Authenticate(r *http.Request) (permissions.Principal, error) { return f(r) }
-
-// ErrNoCredential tells the handlers that an Authenticator found none of
-// its credentials in the request.
-var ErrNoCredential = errors.New("httpapi: no credential")
+const (
+	// BearerOnly reads "Authorization: Bearer <credential>".
+	BearerOnly CredentialStyle = iota
+	// BearerOrRaw also takes the bare Authorization value, as the Tyk
+	// portal does.
+	BearerOrRaw
+)
 
 var errUnauthenticated = userkit.Errorf(userkit.Unauthenticated, "Unauthenticated")
 
 // Credential returns the credential of the Authorization header: the token
-// after "Bearer ", or, when raw is set (the Tyk-style API), the whole value.
-func Credential(r *http.Request, raw bool) string {
+// after "Bearer ", or, for BearerOrRaw, the whole value.
+func Credential(r *http.Request, style CredentialStyle) string {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
 	}
-	if raw {
+	if style == BearerOrRaw {
 		return h
 	}
 	return ""
 }
 
-// Authenticate resolves the request's principal: the host's Authenticator
+// Principal resolves the request's principal: the host's Authenticator
 // first, then a service-account key ("sk:…") or a user API token (an HS256
 // JWT signed with Options.TokenSecret). Failures are Unauthenticated with
 // one generic message, so a client learns nothing about which part failed;
 // the reason is logged without the credential.
-func (a *API) Authenticate(r *http.Request, raw bool) (permissions.Principal, error) {
+func (a *API) Principal(r *http.Request, style CredentialStyle) (permissions.Principal, error) {
 	ctx := r.Context()
 	if a.Opts.Authenticator != nil {
 		p, err := a.Opts.Authenticator.Authenticate(r)
 		switch {
 		case err == nil && p.Kind != "":
 			return p, nil
-		case err != nil && !errors.Is(err, ErrNoCredential):
+		case err != nil && !errors.Is(err, httpapi.ErrNoCredential):
 			// Only the error's type is logged: a host's error text might
 			// quote the credential it could not accept.
 			return a.refuse(ctx, r, fmt.Sprintf("host authenticator refused (%T)", err))
 		}
 	}
-	cred := Credential(r, raw)
+	cred := Credential(r, style)
 	switch {
 	case cred == "":
 		return a.refuse(ctx, r, "no credential")
@@ -90,22 +84,64 @@ func (a *API) Authenticate(r *http.Request, raw bool) (permissions.Principal, er
 
 func (a *API) refuse(ctx context.Context, r *http.Request, reason string) (permissions.Principal, error) {
 	a.Log.InfoContext(ctx, "authentication failed",
-		slog.String("request_id", RequestID(ctx)),
+		slog.String("request_id", httpapi.RequestID(ctx)),
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("reason", reason))
 	return permissions.Principal{}, errUnauthenticated
 }
 
-// Authed wraps h so that it runs only for an authenticated request, with
-// the principal in the request context. raw accepts a bare Authorization
-// value (the Tyk style) besides "Bearer …".
-func (a *API) Authed(raw bool, h http.HandlerFunc) http.Handler {
+// Middleware is a handler wrapped around another, applied once per route
+// by Mount.
+type Middleware func(http.Handler) http.Handler
+
+// identity is the outcome of Identify: a principal or why there is none.
+type identity struct {
+	p   permissions.Principal
+	err error
+}
+
+type identityKey struct{}
+
+// Identify is middleware that resolves the request's principal and
+// records the outcome, principal or error, for Identity; it never answers
+// by itself. Middleware that must run before an unauthenticated request is
+// refused (a rate limit keyed by principal) sits between Identify and
+// Authenticated.
+func (a *API) Identify(style CredentialStyle) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p, err := a.Principal(r, style)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, identity{p, err})))
+		})
+	}
+}
+
+// Identity returns what Identify found: the principal, or the error that
+// refuses the request. Without Identify it is Unauthenticated.
+func Identity(ctx context.Context) (permissions.Principal, error) {
+	id, ok := ctx.Value(identityKey{}).(identity)
+	if !ok {
+		return permissions.Principal{}, errUnauthenticated
+	}
+	return id.p, id.err
+}
+
+// Authenticated is middleware that answers the error Identify recorded, or
+// runs next with the principal in the context.
+func (a *API) Authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := a.Authenticate(r, raw)
+		p, err := Identity(r.Context())
 		if err != nil {
 			a.Fail(w, r, err)
 			return
 		}
-		h(w, r.WithContext(permissions.WithPrincipal(r.Context(), p)))
+		next.ServeHTTP(w, r.WithContext(permissions.WithPrincipal(r.Context(), p)))
 	})
+}
+
+// Authenticate is Identify followed by Authenticated: the middleware of an
+// API whose every route needs a principal.
+func (a *API) Authenticate(style CredentialStyle) Middleware {
+	identify := a.Identify(style)
+	return func(next http.Handler) http.Handler { return identify(a.Authenticated(next)) }
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
@@ -41,8 +42,8 @@ func TestCredential(t *testing.T) {
 		if tt.header != "" {
 			r.Header.Set("Authorization", tt.header)
 		}
-		is.Equal(core.Credential(r, false), tt.bearer)  // Bearer only
-		is.Equal(core.Credential(r, true), tt.rawValue) // raw allowed
+		is.Equal(core.Credential(r, core.BearerOnly), tt.bearer)    // Bearer only
+		is.Equal(core.Credential(r, core.BearerOrRaw), tt.rawValue) // raw allowed
 	}
 }
 
@@ -53,23 +54,23 @@ type authEnv struct {
 	log *logBuffer
 }
 
-func newAuthEnv(t *testing.T, authn core.Authenticator) *authEnv {
+func newAuthEnv(t *testing.T, authn httpapi.Authenticator) *authEnv {
 	t.Helper()
 	env := apitest.New(t)
 	log, buf := newLogger()
 	env.Opts.Logger = log
 	env.Opts.Authenticator = authn
-	return &authEnv{Env: env, api: core.New(env.Svc, env.Opts, nil), log: buf}
+	return &authEnv{Env: env, api: core.New(env.Svc.HTTP(), env.Opts, core.Shape{}), log: buf}
 }
 
 // authenticate runs API.Authenticate on a request with the Authorization
 // header value auth ("" sends none).
-func (e *authEnv) authenticate(auth string, raw bool) (permissions.Principal, error) {
+func (e *authEnv) authenticate(auth string, style core.CredentialStyle) (permissions.Principal, error) {
 	r := httptest.NewRequest("GET", "/api/v1/users", nil)
 	if auth != "" {
 		r.Header.Set("Authorization", auth)
 	}
-	return e.api.Authenticate(r, raw)
+	return e.api.Principal(r, style)
 }
 
 // keyPrincipal returns the service-account principal of key.
@@ -107,21 +108,21 @@ func TestAuthenticateKey(t *testing.T) {
 	want := e.keyPrincipal(t, key)
 	is.Equal(want.Kind, permissions.KindServiceAccount) // fixture
 
-	p, err := e.authenticate("Bearer "+key, false)
+	p, err := e.authenticate("Bearer "+key, core.BearerOnly)
 	is.NoErr(err)     // a valid key
 	is.Equal(p, want) // its service account
 
-	p, err = e.authenticate(key, true)
+	p, err = e.authenticate(key, core.BearerOrRaw)
 	is.NoErr(err)     // raw accepted when raw
 	is.Equal(p, want) // same principal
 
-	_, err = e.authenticate(key, false)
+	_, err = e.authenticate(key, core.BearerOnly)
 	refused(is, err) // raw refused unless raw
 
-	_, err = e.authenticate("", false)
+	_, err = e.authenticate("", core.BearerOnly)
 	refused(is, err) // no credential
 
-	_, err = e.authenticate("Bearer sk:"+strings.Repeat("A", 43), false)
+	_, err = e.authenticate("Bearer sk:"+strings.Repeat("A", 43), core.BearerOnly)
 	refused(is, err) // unknown key
 }
 
@@ -133,10 +134,10 @@ func TestAuthenticateRevokedKey(t *testing.T) {
 	is.NoErr(err)
 	k, key, err := e.Svc.Permissions.CreateKey(e.Sys, sa.ID, permissions.KeyParams{})
 	is.NoErr(err)
-	_, err = e.authenticate("Bearer "+key, false)
+	_, err = e.authenticate("Bearer "+key, core.BearerOnly)
 	is.NoErr(err) // works before revocation
 	is.NoErr(e.Svc.Permissions.RevokeKey(e.Sys, k.ID))
-	_, err = e.authenticate("Bearer "+key, false)
+	_, err = e.authenticate("Bearer "+key, core.BearerOnly)
 	refused(is, err) // revoked
 }
 
@@ -149,9 +150,9 @@ func TestAuthenticateOrder(t *testing.T) {
 		want   string // "host", "key" or "refused"
 	}{
 		{"host principal wins over the bearer key", func() (permissions.Principal, error) { return host, nil }, "host"},
-		{"no credential falls through", func() (permissions.Principal, error) { return permissions.Principal{}, core.ErrNoCredential }, "key"},
+		{"no credential falls through", func() (permissions.Principal, error) { return permissions.Principal{}, httpapi.ErrNoCredential }, "key"},
 		{"wrapped no credential falls through", func() (permissions.Principal, error) {
-			return permissions.Principal{}, fmt.Errorf("session: %w", core.ErrNoCredential)
+			return permissions.Principal{}, fmt.Errorf("session: %w", httpapi.ErrNoCredential)
 		}, "key"},
 		{"zero principal without error falls through", func() (permissions.Principal, error) { return permissions.Principal{}, nil }, "key"},
 		{"other error refuses, key not tried", func() (permissions.Principal, error) {
@@ -166,12 +167,12 @@ func TestAuthenticateOrder(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
 			calls := 0
-			e := newAuthEnv(t, core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+			e := newAuthEnv(t, httpapi.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
 				calls++
 				return tt.result()
 			}))
 			key := e.AdminKey(t)
-			p, err := e.authenticate("Bearer "+key, false)
+			p, err := e.authenticate("Bearer "+key, core.BearerOnly)
 			is.Equal(calls, 1) // the host authenticator is asked first
 			switch tt.want {
 			case "host":
@@ -193,26 +194,26 @@ func TestAuthenticateOrder(t *testing.T) {
 func TestAuthenticatorZeroPrincipalNeverAuthenticates(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	e := newAuthEnv(t, core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+	e := newAuthEnv(t, httpapi.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
 		return permissions.Principal{}, nil
 	}))
-	_, err := e.authenticate("", false)
+	_, err := e.authenticate("", core.BearerOnly)
 	refused(is, err)
 }
 
-func TestAuthed(t *testing.T) {
+func TestAuthenticateMiddleware(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	e := newAuthEnv(t, nil)
 	var got written
-	e.api.Errors = recordErrors(&got)
+	e.api.Shape.Errors = recordErrors(&got)
 	key := e.AdminKey(t)
 	var seen *permissions.Principal
-	h := e.api.Authed(false, func(w http.ResponseWriter, r *http.Request) {
+	h := e.api.Authenticate(core.BearerOnly)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := permissions.PrincipalFrom(r.Context())
 		seen = &p
 		w.WriteHeader(http.StatusNoContent)
-	})
+	}))
 
 	w := apitest.Do(h, apitest.Request{Method: "GET", Path: "/", Auth: "Bearer " + key})
 	is.Equal(w.Code, http.StatusNoContent)  // handler ran
@@ -233,28 +234,28 @@ func TestUserTokens(t *testing.T) {
 	e := newAuthEnv(t, nil)
 	u := e.user(t, "mona@example.com")
 
-	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	tok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
-	again, err := core.IssueToken(apitest.TokenSecret, u)
+	again, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
 	is.Equal(tok, again) // deterministic: the shown token stays the same
 
-	p, err := e.authenticate("Bearer "+tok, false)
+	p, err := e.authenticate("Bearer "+tok, core.BearerOnly)
 	is.NoErr(err)                                // a valid token
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // the user's principal
-	p, err = e.authenticate(tok, true)
+	p, err = e.authenticate(tok, core.BearerOrRaw)
 	is.NoErr(err)                                // raw, Tyk style
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // same principal
 
 	// Rotation revokes the old token; the new one works.
 	rotated, err := e.Svc.Users.RotateToken(e.Sys, u.ID)
 	is.NoErr(err)
-	_, err = e.authenticate("Bearer "+tok, false)
+	_, err = e.authenticate("Bearer "+tok, core.BearerOnly)
 	refused(is, err) // token from before the rotation
-	fresh, err := core.IssueToken(apitest.TokenSecret, rotated)
+	fresh, err := httpapi.UserToken(apitest.TokenSecret, rotated)
 	is.NoErr(err)
 	is.True(fresh != tok) // a new token
-	p, err = e.authenticate("Bearer "+fresh, false)
+	p, err = e.authenticate("Bearer "+fresh, core.BearerOnly)
 	is.NoErr(err)                                // the new token works
 	is.Equal(p, permissions.UserPrincipal(u.ID)) // for the same user
 }
@@ -262,7 +263,7 @@ func TestUserTokens(t *testing.T) {
 func TestIssueTokenWithoutSecret(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	_, err := core.IssueToken(nil, users.User{ID: uuid.New()})
+	_, err := httpapi.UserToken(nil, users.User{ID: uuid.New()})
 	is.Equal(userkit.KindOf(err), userkit.Internal) // a configuration error, not a token
 }
 
@@ -284,27 +285,27 @@ func TestUserTokensRefused(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
 	active := e.user(t, "active@example.com")
-	valid, err := core.IssueToken(apitest.TokenSecret, active)
+	valid, err := httpapi.UserToken(apitest.TokenSecret, active)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	suspended := e.user(t, "suspended@example.com")
-	suspendedTok, _ := core.IssueToken(apitest.TokenSecret, suspended)
+	suspendedTok, _ := httpapi.UserToken(apitest.TokenSecret, suspended)
 	st := users.StatusSuspended
 	if _, err := e.Svc.Users.Update(e.Sys, suspended.ID, users.UpdateParams{Status: &st}); err != nil {
 		t.Fatal(err)
 	}
 
 	deleted := e.user(t, "deleted@example.com")
-	deletedTok, _ := core.IssueToken(apitest.TokenSecret, deleted)
+	deletedTok, _ := httpapi.UserToken(apitest.TokenSecret, deleted)
 	if err := e.Svc.Users.Delete(e.Sys, deleted.ID); err != nil {
 		t.Fatal(err)
 	}
 
 	notAUser, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "mona", "ver": 0}).
 		SignedString(apitest.TokenSecret)
-	unknownUser, _ := core.IssueToken(apitest.TokenSecret, users.User{ID: uuid.New()})
+	unknownUser, _ := httpapi.UserToken(apitest.TokenSecret, users.User{ID: uuid.New()})
 
 	tests := []struct{ name, token string }{
 		{"other secret", resign(t, valid, jwt.SigningMethodHS256, []byte("another-secret-another-secret-00"))},
@@ -321,7 +322,7 @@ func TestUserTokensRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
-			_, err := e.authenticate("Bearer "+tt.token, false)
+			_, err := e.authenticate("Bearer "+tt.token, core.BearerOnly)
 			refused(is, err)
 		})
 	}
@@ -332,10 +333,10 @@ func TestUserTokenWithoutSecretConfigured(t *testing.T) {
 	is := is.New(t)
 	e := newAuthEnv(t, nil)
 	u := e.user(t, "mona@example.com")
-	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	tok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
 	e.Opts.TokenSecret = nil
-	_, err = e.authenticate("Bearer "+tok, false)
+	_, err = e.authenticate("Bearer "+tok, core.BearerOnly)
 	refused(is, err) // no secret: no token is accepted
 }
 
@@ -353,7 +354,7 @@ func TestRefusalLogNeverHoldsCredential(t *testing.T) {
 	is.NoErr(e.Svc.Permissions.RevokeKey(e.Sys, k.ID))
 	unknownKey := "sk:" + strings.Repeat("Zq", 21) + "Z"
 	u := e.user(t, "mona@example.com")
-	oldTok, err := core.IssueToken(apitest.TokenSecret, u)
+	oldTok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
 	_, err = e.Svc.Users.RotateToken(e.Sys, u.ID)
 	is.NoErr(err)
@@ -361,9 +362,9 @@ func TestRefusalLogNeverHoldsCredential(t *testing.T) {
 
 	creds := []string{revokedKey, unknownKey, oldTok, forged}
 	for _, c := range creds {
-		_, err := e.authenticate("Bearer "+c, false)
+		_, err := e.authenticate("Bearer "+c, core.BearerOnly)
 		refused(is, err)
-		_, err = e.authenticate(c, true)
+		_, err = e.authenticate(c, core.BearerOrRaw)
 		refused(is, err)
 	}
 
@@ -386,10 +387,10 @@ func TestRefusalLogNeverHoldsCredential(t *testing.T) {
 func TestHostAuthenticatorErrorTextNotLogged(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
-	e := newAuthEnv(t, core.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
+	e := newAuthEnv(t, httpapi.AuthenticatorFunc(func(*http.Request) (permissions.Principal, error) {
 		return permissions.Principal{}, errors.New("bad session cookie s3cr3t-session-value")
 	}))
-	_, err := e.authenticate("", false)
+	_, err := e.authenticate("", core.BearerOnly)
 	refused(is, err)
 	is.True(strings.Contains(e.log.String(), "host authenticator refused")) // the refusal is logged
 	is.True(!strings.Contains(e.log.String(), "s3cr3t-session-value"))      // without the host's error text
@@ -403,21 +404,21 @@ func TestUserTokenMaxAge(t *testing.T) {
 	e := newAuthEnv(t, nil)
 	e.Opts.TokenMaxAge = 24 * time.Hour
 	u := e.user(t, "mona@example.com")
-	tok, err := core.IssueToken(apitest.TokenSecret, u)
+	tok, err := httpapi.UserToken(apitest.TokenSecret, u)
 	is.NoErr(err)
 
 	e.Clock.Advance(23 * time.Hour)
-	_, err = e.authenticate("Bearer "+tok, false)
+	_, err = e.authenticate("Bearer "+tok, core.BearerOnly)
 	is.NoErr(err) // younger than the maximum age
 
 	e.Clock.Advance(2 * time.Hour)
-	_, err = e.authenticate("Bearer "+tok, false)
+	_, err = e.authenticate("Bearer "+tok, core.BearerOnly)
 	refused(is, err) // older: refused
 
 	rotated, err := e.Svc.Users.RotateToken(e.Sys, u.ID)
 	is.NoErr(err)
-	fresh, err := core.IssueToken(apitest.TokenSecret, rotated)
+	fresh, err := httpapi.UserToken(apitest.TokenSecret, rotated)
 	is.NoErr(err)
-	_, err = e.authenticate("Bearer "+fresh, false)
+	_, err = e.authenticate("Bearer "+fresh, core.BearerOnly)
 	is.NoErr(err) // a rotated token starts a new life
 }

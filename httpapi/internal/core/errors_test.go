@@ -13,6 +13,7 @@ import (
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/core"
 )
 
@@ -69,10 +70,10 @@ type written struct {
 // recordErrors returns an ErrorWriter that records its call and writes the
 // status and message as plain text.
 func recordErrors(got *written) core.ErrorWriter {
-	return func(w http.ResponseWriter, _ *http.Request, status int, msg string, fields map[string]string) {
-		*got = written{status, msg, fields}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(msg))
+	return func(w http.ResponseWriter, _ *http.Request, f core.Failure) {
+		*got = written{f.Status, f.Message, texts(f.Fields)}
+		w.WriteHeader(f.Status)
+		_, _ = w.Write([]byte(f.Message))
 	}
 }
 
@@ -86,9 +87,9 @@ func TestFailInternal(t *testing.T) {
 		is := is.New(t)
 		log, buf := newLogger()
 		var got written
-		a := core.New(core.Services{}, &core.Options{Logger: log}, recordErrors(&got))
+		a := core.New(httpapi.Services{}, &httpapi.Options{Logger: log}, core.Shape{Errors: recordErrors(&got)})
 		r := httptest.NewRequest("GET", "/api/v1/users", nil)
-		r = r.WithContext(core.ContextWithRequestID(r.Context(), "0123456789abcdef0123456789abcdef"))
+		r = r.WithContext(httpapi.ContextWithRequestID(r.Context(), "0123456789abcdef0123456789abcdef"))
 		w := httptest.NewRecorder()
 
 		a.Fail(w, r, err)
@@ -128,11 +129,23 @@ func TestFailClientErrors(t *testing.T) {
 		is := is.New(t)
 		log, buf := newLogger()
 		var got written
-		a := core.New(core.Services{}, &core.Options{Logger: log}, recordErrors(&got))
+		a := core.New(httpapi.Services{}, &httpapi.Options{Logger: log}, core.Shape{Errors: recordErrors(&got)})
 		a.Fail(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), tt.err)
 		is.Equal(got.status, tt.status) // status from the table
 		is.Equal(got.msg, tt.msg)       // the error's own message
 		is.Equal(got.fields, tt.fields) // field problems passed on
 		is.Equal(buf.String(), "")      // client errors are not logged as internal
 	}
+}
+
+// texts renders field problems with core.Text, nil staying nil.
+func texts(fields map[string]userkit.Problem) map[string]string {
+	if fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(fields))
+	for k, p := range fields {
+		out[k] = core.Text(p)
+	}
+	return out
 }

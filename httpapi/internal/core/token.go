@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
@@ -12,35 +11,11 @@ import (
 	"github.com/userkit/userkit/users"
 )
 
-// tokenClaims are the claims of a user API token. Ver is the user's token
-// version: rotating it (users.Service.RotateToken) revokes every token
-// issued before.
+// tokenClaims are the claims httpapi.UserToken signs: the user id as
+// subject, the issue time, and the user's token version.
 type tokenClaims struct {
 	jwt.RegisteredClaims
 	Ver int64 `json:"ver"`
-}
-
-// IssueToken returns the user's API token: an HS256 JWT over the user id
-// and token version, signed with secret. It is deterministic, so the token
-// shown for a user stays the same until the version is rotated; nothing
-// about it is stored.
-func IssueToken(secret []byte, u users.User) (string, error) {
-	if len(secret) == 0 {
-		return "", userkit.Errorf(userkit.Internal, "no token secret configured")
-	}
-	issued := u.CreatedAt
-	if u.APITokenCreatedAt != nil {
-		issued = *u.APITokenCreatedAt
-	}
-	claims := tokenClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:  u.ID.String(),
-			IssuedAt: jwt.NewNumericDate(issued),
-			ID:       strconv.FormatInt(u.TokenVersion, 10),
-		},
-		Ver: u.TokenVersion,
-	}
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
 }
 
 var errBadToken = userkit.Errorf(userkit.Unauthenticated, "invalid token")

@@ -1,4 +1,4 @@
-package core
+package httpapi
 
 import (
 	"context"
@@ -12,12 +12,14 @@ type requestIDKey struct{}
 // RequestIDHeader carries the request id in every response.
 const RequestIDHeader = "X-Request-Id"
 
-// WithRequestID gives every request a fresh 32-hex-digit id (in ctx and in
-// the X-Request-Id response header) unless an outer middleware already did.
+// WithRequestID gives every request a fresh 32-hex-digit id (in its
+// context and in the X-Request-Id response header) unless an outer
+// middleware already did. The handlers use it in error bodies and logs; a
+// host's request logger can wrap inside it and read the id with RequestID.
 func WithRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RequestID(r.Context()) == "" {
-			id := NewRequestID()
+			id := newRequestID()
 			w.Header().Set(RequestIDHeader, id)
 			r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		}
@@ -25,7 +27,8 @@ func WithRequestID(next http.Handler) http.Handler {
 	})
 }
 
-// ContextWithRequestID returns ctx carrying id.
+// ContextWithRequestID returns ctx carrying id, for a host whose own
+// middleware assigns request ids: WithRequestID then keeps that id.
 func ContextWithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
@@ -36,8 +39,8 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// NewRequestID returns 16 random bytes in hex.
-func NewRequestID() string {
+// newRequestID returns 16 random bytes in hex.
+func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

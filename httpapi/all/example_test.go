@@ -1,4 +1,4 @@
-package httpapi_test
+package all_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -46,7 +47,7 @@ func ExampleMount() {
 
 	// Every API under /userkit on the host's mux.
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, &httpapi.Options{
+	all.Mount(mux, svc, &httpapi.Options{
 		Prefix:      "/userkit",
 		TokenSecret: []byte("a long random secret from the host's config"),
 	})
@@ -55,6 +56,9 @@ func ExampleMount() {
 	do := func(method, path, body string) (int, string) {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, req)
 		return rec.Code, strings.TrimSpace(rec.Body.String())
