@@ -77,6 +77,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error
 }
 
 func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return ended(err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err, "begin transaction", "")
@@ -92,9 +95,18 @@ func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err
 	}
 	committed = true
 	if err := tx.Commit(); err != nil {
+		if ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, sql.ErrTxDone)) {
+			return ended(ctx.Err()) // database/sql refused to commit and rolled back
+		}
 		return s.wrap(err, "commit", "")
 	}
 	return nil
+}
+
+// ended is the error of a transaction whose ctx ended (the client went
+// away, or a deadline passed) before it committed: nothing was written.
+func ended(err error) error {
+	return &userkit.Error{Kind: userkit.Unavailable, Message: "request ended before its transaction committed", Err: err}
 }
 
 // atomic runs fn in a transaction unless the store already is one. Methods
