@@ -144,7 +144,10 @@ func (s *Store) wrap(err error, what, pkField string) error {
 	c := s.d.Classify(err)
 	switch c.Kind {
 	case Unique:
-		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: err}
+		// The driver's text may quote the duplicate value (MySQL: "Duplicate
+		// entry '<bytes of a key hash>'"): the cause keeps only the dialect
+		// and the constraint, so no log line ever carries stored values.
+		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: uniqueViolation{s.d.Name, c}}
 		if f := conflictField(c, pkField); f != "" {
 			e.Fields = map[string]userkit.Problem{f: {Rule: userkit.RuleTaken}}
 		}
@@ -155,6 +158,24 @@ func (s *Store) wrap(err error, what, pkField string) error {
 		return &userkit.Error{Kind: userkit.Invalid, Message: what + ": a value cannot be stored (NUL character, invalid UTF-8 or too long)", Err: err}
 	}
 	return &userkit.Error{Kind: userkit.Internal, Message: fmt.Sprintf("%s storage: %s", s.d.Name, what), Err: err}
+}
+
+// uniqueViolation is the cause of a Conflict: which constraint was
+// violated, without the driver's text (which may hold the values).
+type uniqueViolation struct {
+	dialect string
+	c       Class
+}
+
+func (u uniqueViolation) Error() string {
+	on := u.c.Constraint
+	if on == "" {
+		on = strings.Join(u.c.Columns, ", ")
+	}
+	if u.c.Primary && on == "" {
+		on = "primary key"
+	}
+	return u.dialect + ": unique violation on " + on
 }
 
 // conflictFields maps the unique keys of the schema to the Go fields the
