@@ -12,6 +12,7 @@ import (
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/users"
 )
 
 const (
@@ -23,6 +24,10 @@ const (
 	// one database run their set-up one after the other, and each one
 	// reads what the one before committed.
 	startupLockSetting = "startup_lock"
+	// emailFormSetting records the email normal form the stored users
+	// have; see users.RenormalizeEmails.
+	emailFormSetting = "email_normal_form"
+	emailForm        = "precis-idna-1"
 )
 
 // startUp runs the one-time set-up of a database: the token signing
@@ -42,6 +47,9 @@ func startUp(ctx context.Context, store storage.Store, cfg config) (secret []byt
 		var err error
 		if secret, err = tokenSecret(ctx, tx, cfg.Secret); err != nil {
 			return fmt.Errorf("token secret: %w", err)
+		}
+		if err := renormalizeEmails(ctx, tx); err != nil {
+			return fmt.Errorf("email normal form: %w", err)
 		}
 		svc := newServices(tx)
 		if newKey, err = bootstrapAdmin(ctx, tx, svc.Permissions, cfg.AdminKey); err != nil {
@@ -136,4 +144,24 @@ func bootstrapAdmin(ctx context.Context, store storage.Store, authz *permissions
 	}
 	_, secret, err := authz.CreateKey(sys, saID, permissions.KeyParams{})
 	return secret, err
+}
+
+// renormalizeEmails brings users stored before the PRECIS/IDNA normal form
+// of emails to it, once per database (users.RenormalizeEmails). Users
+// whose address now collides with another's are left as they were; the
+// start-up fails with their count so that an operator decides.
+func renormalizeEmails(ctx context.Context, store storage.Store) error {
+	if v, err := store.GetSetting(ctx, emailFormSetting); err == nil && v == emailForm {
+		return nil
+	} else if err != nil && !errors.Is(err, userkit.ErrNotFound) {
+		return err
+	}
+	rep, err := users.RenormalizeEmails(ctx, store)
+	if err != nil {
+		return err
+	}
+	if n := len(rep.Collisions); n > 0 {
+		return fmt.Errorf("%d users have an address that now has the same normal form as another user's; merge or change them (users.RenormalizeEmails lists them)", n)
+	}
+	return store.PutSetting(ctx, emailFormSetting, emailForm)
 }
