@@ -12,7 +12,8 @@ import (
 // switch on Rule instead.
 //
 // Rules are the validator tags the params structs use ("required", "email",
-// "max", "min", "oneof", "uuid", "text") and these userkit rules:
+// "max", "min", "oneof", "uuid", "text", "mixedscript") and these userkit
+// rules:
 //
 //	taken      a unique value (an email, a name) is used by another record
 //	immutable  the field cannot be changed (Param: why, optional)
@@ -39,31 +40,35 @@ type Problem struct {
 
 // The userkit rules of Problem.Rule beyond the validator tags.
 const (
-	RuleRequired  = "required"
-	RuleMax       = "max"
-	RuleMin       = "min"
-	RuleOneOf     = "oneof"
-	RuleEmail     = "email"
-	RuleText      = "text"
-	RuleUUID      = "uuid"
-	RuleTaken     = "taken"
-	RuleImmutable = "immutable"
-	RuleUnknown   = "unknown"
-	RuleInvalid   = "invalid"
-	RuleMismatch  = "mismatch"
-	RuleFuture    = "future"
-	RuleExcluded  = "excluded"
-	RulePolicy    = "policy"
-	RuleCursor    = "cursor"
-	RuleCharset   = "charset"
-	RuleContains  = "contains"
-	RuleCommon    = "common"
-	RuleIncorrect = "incorrect"
-	RuleMember    = "member"
-	RuleNotMember = "notmember"
-	RuleSingle    = "single"
-	RuleField     = "field"
-	RuleNull      = "null"
+	RuleRequired = "required"
+	RuleMax      = "max"
+	RuleMin      = "min"
+	RuleOneOf    = "oneof"
+	RuleEmail    = "email"
+	RuleText     = "text"
+	// RuleMixedScript: an address whose local part or domain label mixes
+	// letters of several scripts (Latin and Cyrillic, say), as Unicode
+	// TS #39 "Highly Restrictive" refuses; see users.NormalizeEmail.
+	RuleMixedScript = "mixedscript"
+	RuleUUID        = "uuid"
+	RuleTaken       = "taken"
+	RuleImmutable   = "immutable"
+	RuleUnknown     = "unknown"
+	RuleInvalid     = "invalid"
+	RuleMismatch    = "mismatch"
+	RuleFuture      = "future"
+	RuleExcluded    = "excluded"
+	RulePolicy      = "policy"
+	RuleCursor      = "cursor"
+	RuleCharset     = "charset"
+	RuleContains    = "contains"
+	RuleCommon      = "common"
+	RuleIncorrect   = "incorrect"
+	RuleMember      = "member"
+	RuleNotMember   = "notmember"
+	RuleSingle      = "single"
+	RuleField       = "field"
+	RuleNull        = "null"
 )
 
 // String returns the default English sentence for the problem, e.g.
@@ -87,6 +92,8 @@ func (p Problem) String() string {
 		return "must be a UUID"
 	case RuleText:
 		return "must be valid UTF-8 text without control characters"
+	case RuleMixedScript:
+		return "must not mix letters of different scripts (such as Latin and Cyrillic)"
 	case RuleTaken:
 		return "already taken"
 	case RuleImmutable:

@@ -4,6 +4,12 @@
 // minute per key) take a Limiter in their options, so that a host running
 // several instances can share one limit through a common store instead of
 // allowing N times the limit with N processes.
+//
+// Two implementations: NewLocal keeps token buckets in the process (exact
+// for one instance, N times the limit for N instances); NewRedis shares
+// one limit per key between every instance using the same Redis. A Redis
+// that cannot be reached makes Allow return an Unavailable error, never a
+// silent per-process decision.
 package ratelimit
 
 import (

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/userkit/userkit"
 	"golang.org/x/crypto/argon2"
@@ -51,26 +53,83 @@ var b64 = base64.RawStdEncoding
 
 // hasher makes and checks password hashes, at most cap(sem) at a time:
 // hashing is the costly part of a login and a denial-of-service vector.
+// A caller finding no free slot waits, but only at most maxWait and only
+// when fewer than maxQueue callers already wait; otherwise it is refused
+// at once with errOverloaded (Unavailable, Retry-After) so that the HTTP
+// layer answers 503 instead of letting requests pile up past the
+// server's timeouts (reliability report F4). Zero maxWait or maxQueue
+// means no bound (the hasher waits as long as ctx).
 type hasher struct {
-	params Argon2Params
-	sem    chan struct{}
+	params   Argon2Params
+	sem      chan struct{}
+	maxWait  time.Duration
+	maxQueue int
+	waiting  atomic.Int64
 }
+
+// Defaults of the hashing admission (Options.MaxHashWait, MaxHashQueue).
+const (
+	DefaultMaxHashWait = 2 * time.Second
+	// defaultQueuePerSlot times MaxConcurrentHashes is the default
+	// MaxHashQueue: about what the slots finish within DefaultMaxHashWait
+	// with DefaultArgon2 parameters.
+	defaultQueuePerSlot = 16
+)
 
 var errBusy = &userkit.Error{Kind: userkit.TooManyRequests, Message: "too many password operations at once; try again"}
 
-// acquire takes a hashing slot, waiting until one frees up or ctx ends.
+// overloaded is the error of a caller refused a hashing slot: Unavailable
+// with a Retry-After of the longest wait (at least a second).
+func (h *hasher) overloaded() error {
+	return &userkit.Error{
+		Kind:       userkit.Unavailable,
+		Message:    "too many password operations at once; try again later",
+		RetryAfter: max(time.Second, h.maxWait),
+	}
+}
+
+// acquire takes a hashing slot. With none free it waits until one frees
+// up, ctx ends (errBusy) or maxWait passes (overloaded); with maxQueue
+// callers already waiting it is refused at once (overloaded).
 func (h *hasher) acquire(ctx context.Context) (release func(), err error) {
+	release = func() { <-h.sem }
 	select {
 	case h.sem <- struct{}{}:
+		return release, nil
 	default:
-		// Checked apart from ctx.Done so that a free slot always wins.
-		select {
-		case h.sem <- struct{}{}:
-		case <-ctx.Done():
-			return nil, &userkit.Error{Kind: errBusy.Kind, Message: errBusy.Message, Err: ctx.Err()}
-		}
 	}
-	return func() { <-h.sem }, nil
+	if h.maxQueue > 0 {
+		if h.waiting.Add(1) > int64(h.maxQueue) {
+			h.waiting.Add(-1)
+			return nil, h.overloaded()
+		}
+		defer h.waiting.Add(-1)
+	}
+	var expired <-chan time.Time
+	if h.maxWait > 0 {
+		t := time.NewTimer(h.maxWait)
+		defer t.Stop()
+		expired = t.C
+	}
+	select {
+	case h.sem <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, &userkit.Error{Kind: errBusy.Kind, Message: errBusy.Message, Err: ctx.Err()}
+	case <-expired:
+		return nil, h.overloaded()
+	}
+}
+
+// requestEnded is nil while ctx lasts, and once it has ended (the client
+// went away, or the server's deadline passed) the error a write answers
+// instead of starting its transaction. Hashing takes long enough that a
+// client often leaves during it.
+func requestEnded(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return &userkit.Error{Kind: userkit.Unavailable, Message: "request ended before it was stored", Err: err}
+	}
+	return nil
 }
 
 // hash returns the argon2id PHC string of pw with the current parameters.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
@@ -85,4 +86,37 @@ func TestPHCRoundTrip(t *testing.T) {
 		ok, _, err := h.verify(context.Background(), bad, "pässwörd")
 		is.True(err == nil && !ok) // malformed hash never matches
 	}
+}
+
+// TestHashAdmissionBounded checks the admission bounds with every slot
+// held: a caller waits at most maxWait, and one beyond maxQueue waiters is
+// refused at once; both get Unavailable with a Retry-After.
+func TestHashAdmissionBounded(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	h := &hasher{params: Argon2Params{Memory: 64, Time: 1, Threads: 1}, sem: make(chan struct{}, 1),
+		maxWait: time.Millisecond, maxQueue: 1}
+	release, err := h.acquire(context.Background())
+	is.NoErr(err) // the only slot
+	_, err = h.hash(context.Background(), "Samplepassword12")
+	is.True(errors.Is(err, userkit.ErrUnavailable))  // waited maxWait, then refused
+	is.Equal(userkit.RetryAfterOf(err), time.Second) // at least a second
+
+	h.maxWait = time.Hour // the queue bound alone decides now
+	waiting := make(chan error, 1)
+	go func() {
+		r, err := h.acquire(context.Background())
+		if err == nil {
+			r()
+		}
+		waiting <- err
+	}()
+	for h.waiting.Load() < 1 {
+		runtime.Gosched()
+	}
+	_, err = h.acquire(context.Background())
+	is.True(errors.Is(err, userkit.ErrUnavailable)) // the queue is full: refused at once
+	is.Equal(userkit.RetryAfterOf(err), time.Hour)
+	release()
+	is.NoErr(<-waiting) // the queued caller got the freed slot
 }

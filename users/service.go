@@ -37,9 +37,20 @@ type Options struct {
 	// replaced at the user's next successful login.
 	Argon2 Argon2Params
 	// MaxConcurrentHashes bounds how many hashes are computed at once
-	// across the Service; callers beyond it wait for a slot or for their
-	// ctx to end (TooManyRequests). 0 means runtime.NumCPU().
+	// across the Service; callers beyond it wait for a slot (see
+	// MaxHashWait and MaxHashQueue) or for their ctx to end
+	// (TooManyRequests). 0 means runtime.NumCPU().
 	MaxConcurrentHashes int
+	// MaxHashWait bounds how long a caller waits for a hashing slot; past
+	// it the call fails with Unavailable and a RetryAfter (HTTP 503 with
+	// Retry-After), so that an overloaded server answers instead of
+	// leaving clients to time out. 0 means DefaultMaxHashWait (2 s); a
+	// negative value waits as long as the caller's ctx.
+	MaxHashWait time.Duration
+	// MaxHashQueue bounds how many callers wait for a slot at once; one
+	// more is refused at once with the same Unavailable error. 0 means 16
+	// per MaxConcurrentHashes; a negative value sets no bound.
+	MaxHashQueue int
 	// Policy is the rule for new passwords; the zero value means
 	// DefaultPolicy.
 	Policy PasswordPolicy
@@ -80,6 +91,18 @@ func New(store storage.Store, authz Authorizer, opts *Options) *Service {
 	if o.MaxConcurrentHashes <= 0 {
 		o.MaxConcurrentHashes = runtime.NumCPU()
 	}
+	switch {
+	case o.MaxHashWait == 0:
+		o.MaxHashWait = DefaultMaxHashWait
+	case o.MaxHashWait < 0:
+		o.MaxHashWait = 0 // no bound
+	}
+	switch {
+	case o.MaxHashQueue == 0:
+		o.MaxHashQueue = defaultQueuePerSlot * o.MaxConcurrentHashes
+	case o.MaxHashQueue < 0:
+		o.MaxHashQueue = 0 // no bound
+	}
 	if o.Policy.isZero() {
 		o.Policy = DefaultPolicy
 	}
@@ -87,10 +110,11 @@ func New(store storage.Store, authz Authorizer, opts *Options) *Service {
 		o.MaxFailedLogins = 5
 	}
 	return &Service{
-		store:     store,
-		authz:     authz,
-		clock:     o.Clock,
-		hasher:    &hasher{params: o.Argon2.withDefaults(), sem: make(chan struct{}, o.MaxConcurrentHashes)},
+		store: store,
+		authz: authz,
+		clock: o.Clock,
+		hasher: &hasher{params: o.Argon2.withDefaults(), sem: make(chan struct{}, o.MaxConcurrentHashes),
+			maxWait: o.MaxHashWait, maxQueue: o.MaxHashQueue},
 		policy:    o.Policy,
 		maxFailed: o.MaxFailedLogins,
 	}
@@ -118,6 +142,9 @@ func (s *Service) Create(ctx context.Context, p CreateParams) (User, error) {
 	rec, err := s.Prepare(ctx, p)
 	if err != nil {
 		return User{}, err
+	}
+	if err := requestEnded(ctx); err != nil {
+		return User{}, err // the caller is gone: never commit what it cannot hear of
 	}
 	var u User
 	err = txn.Retry(ctx, s.store, IsLoginNameConflict, func(tx storage.Store) error {

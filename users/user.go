@@ -1,12 +1,12 @@
 package users
 
 import (
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -144,9 +144,14 @@ type ListParams struct {
 }
 
 // NormalizeEmail returns the form emails are compared and looked up by:
-// trimmed and lower-cased.
+// trimmed; the local part mapped by the PRECIS UsernameCaseMapped profile
+// (RFC 8265: width-mapped, NFC, lower-cased), the domain by IDNA2008
+// Lookup as A-labels. "Ａlice@Bücher.de", "alice@xn--bcher-kva.de" and
+// NFD forms are one address; "ß" stays distinct from "ss". Addresses
+// PRECIS or IDNA refuse fall back to trimmed and lower-cased. See
+// RenormalizeEmails for rows stored before this form.
 func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
+	return validate.NormalizeEmail(email)
 }
 
 // FromRecord converts a stored record to the domain User, dropping the
@@ -213,7 +218,7 @@ func dateOnly(t *time.Time) *time.Time {
 // create and on the result of an update, keyed by the Go field names of
 // CreateParams/UpdateParams.
 type profile struct {
-	Email       string `validate:"required,email,max=254,text"`
+	Email       string `validate:"required,email,max=254,text,mixedscript"`
 	FirstName   string `validate:"required,max=100,text"`
 	LastName    string `validate:"required,max=100,text"`
 	Status      string `validate:"oneof=active suspended locked"`

@@ -17,6 +17,7 @@ type config struct {
 	Secret   string
 	Demo     bool
 	Console  bool
+	Redis    string
 }
 
 // parseConfig reads flags from args with environment fallbacks from getenv.
@@ -31,6 +32,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		"bootstrap service-account key (sk:…) holding every grant; generated and printed once when unset (env USERKIT_ADMIN_KEY)")
 	fs.StringVar(&c.Secret, "secret", getenv("USERKIT_SECRET"),
 		"signing secret for user API tokens; generated and kept in the database when unset (env USERKIT_SECRET)")
+	fs.StringVar(&c.Redis, "redis", getenv("USERKIT_REDIS_URL"),
+		"Redis URL (redis://host:6379/0) through which every instance shares the rate limits; unset, each process limits on its own (env USERKIT_REDIS_URL)")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "USERKIT_DEMO", "") == "1", "load a demo partner, portal and resources (env USERKIT_DEMO=1)")
 	fs.BoolVar(&c.Console, "console", envOr(getenv, "USERKIT_CONSOLE", "1") != "0", "serve the admin console at /console/ (env USERKIT_CONSOLE=0 turns it off)")
 	if err := fs.Parse(args); err != nil {

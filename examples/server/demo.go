@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -27,7 +27,9 @@ const (
 
 // loadDemo creates the demo data once; a later start finds the setting and
 // leaves the data alone, so edits made through the APIs survive restarts.
-func loadDemo(ctx context.Context, store storage.Store, svc httpapi.Services) error {
+// startUp runs it inside the start-up transaction, so that processes
+// starting together load it once.
+func loadDemo(ctx context.Context, store storage.Store, svc *kit.Kit) error {
 	if _, err := store.GetSetting(ctx, demoSetting); err == nil {
 		return nil
 	} else if !errors.Is(err, userkit.ErrNotFound) {

@@ -16,6 +16,12 @@
 //	-admin-key  USERKIT_ADMIN_KEY  bootstrap key, sk: + 43 characters
 //	-secret     USERKIT_SECRET     user-token signing secret, 32+ characters
 //	-demo       USERKIT_DEMO=1     load the README's demo data
+//	-redis      USERKIT_REDIS_URL  redis://host:6379/0: rate limits shared by every instance
+//
+// Several processes may start together on one database: the signing
+// secret, the bootstrap account and key and the demo data are created in
+// one transaction under a start-up lock, so each exists once (TestFleet
+// checks it on PostgreSQL and MariaDB).
 //
 // A bad flag or an unreachable database is a one-line error and exit
 // status 1.

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,12 +14,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/kit"
-	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -53,30 +49,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer closeStore()
 	k := kit.New(store, nil)
-	svc := k.HTTP()
 
-	secret, err := tokenSecret(ctx, store, cfg.Secret)
+	secret, newKey, err := startUp(ctx, store, cfg)
 	if err != nil {
-		return fmt.Errorf("token secret: %w", err)
+		return err
 	}
-	newKey, err := bootstrapAdmin(ctx, store, k.Permissions, cfg.AdminKey)
-	if err != nil {
-		return fmt.Errorf("bootstrap admin key: %w", err)
-	}
-	if cfg.Demo {
-		if err := loadDemo(ctx, store, svc); err != nil {
-			return fmt.Errorf("load demo data: %w", err)
+	opts := &httpapi.Options{Logger: log, TokenSecret: secret}
+	if cfg.Redis != "" {
+		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+		if err := useRateLimiter(opts, limiter); err != nil {
+			return err
 		}
 	}
 
 	mux := http.NewServeMux()
-	all.Mount(mux, svc, &httpapi.Options{Logger: log, TokenSecret: secret})
+	all.Mount(mux, k.HTTP(), opts)
 	mux.HandleFunc("GET /healthz", health(store))
 	if cfg.Console {
 		mountConsole(mux, k, log)
 	}
 	srv := &http.Server{
-		Handler:           httpapi.WithRequestID(logRequests(log, mux)),
+		Handler:           httpapi.WithRequestID(logRequests(log, withDeadline(requestDeadline, mux))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -88,9 +85,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	printBanner(stdout, ln.Addr().String(), cfg, newKey)
-	if cfg.Console {
-		fmt.Fprintf(stdout, "admin console: http://%s%s/ (sign in with the admin key)\n", ln.Addr().String(), consolePrefix)
-	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -109,83 +103,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-const (
-	secretSetting    = "token_secret"
-	bootstrapSetting = "bootstrap_service_account"
-)
-
-// tokenSecret returns the signing secret of user API tokens: the configured
-// one, or one generated on the first start and kept in the store, so that
-// tokens survive restarts.
-func tokenSecret(ctx context.Context, store storage.Store, configured string) ([]byte, error) {
-	if configured != "" {
-		return []byte(configured), nil
-	}
-	s, err := store.GetSetting(ctx, secretSetting)
-	if err == nil {
-		return []byte(s), nil
-	}
-	if !errors.Is(err, userkit.ErrNotFound) {
-		return nil, err
-	}
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	s = hex.EncodeToString(b[:])
-	if err := store.PutSetting(ctx, secretSetting, s); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
-}
-
-// bootstrapAdmin makes sure a service account holding every grant exists
-// and can be reached with a key. A configured key is registered (hashed)
-// on first use; with none configured, a key is generated when the account
-// has no usable key yet and returned so it can be printed once.
-func bootstrapAdmin(ctx context.Context, store storage.Store, authz *permissions.Service, configured string) (newKey string, err error) {
-	sys := permissions.WithPrincipal(ctx, permissions.System)
-	var saID uuid.UUID
-	id, err := store.GetSetting(ctx, bootstrapSetting)
-	switch {
-	case err == nil:
-		if saID, err = uuid.Parse(id); err != nil {
-			return "", fmt.Errorf("setting %s holds %q, not a UUID", bootstrapSetting, id)
-		}
-	case errors.Is(err, userkit.ErrNotFound):
-		sa, err := authz.CreateServiceAccount(sys, permissions.ServiceAccountParams{
-			Name:   "bootstrap admin",
-			Grants: []permissions.GrantParams{{Action: "*", Scope: permissions.All}},
-		})
-		if err != nil {
-			return "", err
-		}
-		saID = sa.ID
-		if err := store.PutSetting(ctx, bootstrapSetting, saID.String()); err != nil {
-			return "", err
-		}
-	default:
-		return "", err
-	}
-
-	if configured != "" {
-		if p, err := authz.ResolveKey(ctx, configured); err == nil && p.ID == saID {
-			return "", nil
-		}
-		_, err := authz.ImportKey(sys, saID, configured, permissions.KeyParams{})
-		return "", err
-	}
-	keys, err := authz.ListKeys(sys, saID)
-	if err != nil {
-		return "", err
-	}
-	for _, k := range keys {
-		if k.RevokedAt == nil && (k.ExpiresAt == nil || k.ExpiresAt.After(time.Now())) {
-			return "", nil // the key printed on an earlier start still works
-		}
-	}
-	_, secret, err := authz.CreateKey(sys, saID, permissions.KeyParams{})
-	return secret, err
 }
 
 // health answers GET /healthz: 200 when the store answers, 503 otherwise.

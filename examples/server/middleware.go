@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -46,5 +47,20 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", httpapi.RequestID(r.Context())))
+	})
+}
+
+// requestDeadline bounds a request's work: shorter than the server's
+// WriteTimeout (30 s), so a request that could no longer be answered is
+// cancelled, and a write whose client will never hear of it never
+// commits (the stores refuse to commit once the context is done).
+const requestDeadline = 25 * time.Second
+
+// withDeadline gives each request's context a deadline of d.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -50,3 +50,19 @@ func texts(fields map[string]userkit.Problem) map[string]string {
 	}
 	return out
 }
+
+// TestTextRefusesMisleadingFormatCharacters: bidi embeddings, overrides and
+// isolates and zero-width characters are refused in free text (reliability
+// report F9); other format characters and ordinary text pass.
+func TestTextRefusesMisleadingFormatCharacters(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	for _, r := range []rune{0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF} {
+		is.True(!validate.IsText("ab" + string(r) + "c")) // refused
+		err := validate.Struct(params{Name: "a" + string(r) + "b"})
+		is.Equal(userkit.FieldsOf(err)["Name"].Rule, userkit.RuleText) // as the "text" rule
+	}
+	for _, s := range []string{"Zoë", "Ŝtraße", "محمد", "山田", "a\u00adb", "a\u200eb"} {
+		is.True(validate.IsText(s)) // ordinary text, soft hyphen and LRM pass
+	}
+}

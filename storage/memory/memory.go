@@ -63,6 +63,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error
 	if err := fn(&Store{sh: s.sh, tx: t}); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return ctxErr(err) // like database/sql: a done ctx never commits
+	}
 	committed = true
 	return nil
 }

@@ -82,6 +82,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error
 }
 
 func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return ended(err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err, "begin transaction", "")
@@ -101,9 +104,18 @@ func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err
 	}
 	committed = true
 	if err := tx.Commit(); err != nil {
+		if ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, sql.ErrTxDone)) {
+			return ended(ctx.Err()) // database/sql refused to commit and rolled back
+		}
 		return s.wrap(err, "commit", "")
 	}
 	return nil
+}
+
+// ended is the error of a transaction whose ctx ended (the client went
+// away, or a deadline passed) before it committed: nothing was written.
+func ended(err error) error {
+	return &userkit.Error{Kind: userkit.Unavailable, Message: "request ended before its transaction committed", Err: err}
 }
 
 // atomic runs fn in a transaction unless the store already is one. Methods
@@ -152,7 +164,10 @@ func (s *Store) wrap(err error, what, pkField string) error {
 	c := s.d.Classify(err)
 	switch c.Kind {
 	case Unique:
-		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: err}
+		// The driver's text may quote the duplicate value (MySQL: "Duplicate
+		// entry '<bytes of a key hash>'"): the cause keeps only the dialect
+		// and the constraint, so no log line ever carries stored values.
+		e := &userkit.Error{Kind: userkit.Conflict, Message: what + " already exists", Err: uniqueViolation{s.d.Name, c}}
 		if f := conflictField(c, pkField); f != "" {
 			e.Fields = map[string]userkit.Problem{f: {Rule: userkit.RuleTaken}}
 		}
@@ -163,6 +178,24 @@ func (s *Store) wrap(err error, what, pkField string) error {
 		return &userkit.Error{Kind: userkit.Invalid, Message: what + ": a value cannot be stored (NUL character, invalid UTF-8 or too long)", Err: err}
 	}
 	return &userkit.Error{Kind: userkit.Internal, Message: fmt.Sprintf("%s storage: %s", s.d.Name, what), Err: err}
+}
+
+// uniqueViolation is the cause of a Conflict: which constraint was
+// violated, without the driver's text (which may hold the values).
+type uniqueViolation struct {
+	dialect string
+	c       Class
+}
+
+func (u uniqueViolation) Error() string {
+	on := u.c.Constraint
+	if on == "" {
+		on = strings.Join(u.c.Columns, ", ")
+	}
+	if u.c.Primary && on == "" {
+		on = "primary key"
+	}
+	return u.dialect + ": unique violation on " + on
 }
 
 // conflictFields maps the unique keys of the schema to the Go fields the
