@@ -12,6 +12,7 @@ import (
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
+	"github.com/userkit/userkit/ratelimit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
@@ -144,8 +145,15 @@ type Options struct {
 	// host map its own credentials (a session cookie, say) to a principal.
 	Authenticator Authenticator
 	// RateLimit is the per-credential limit of the Whaly API in requests a
-	// minute; 0 means 500, a negative value turns limiting off.
+	// minute; 0 means 500, a negative value turns limiting off. It sizes
+	// the per-process limiter used when RateLimiter is nil.
 	RateLimit int
+	// RateLimiter, when set, decides the Whaly API's limit instead of a
+	// per-process limiter: give every instance of a fleet the same shared
+	// limiter (ratelimit.NewRedis) so that N instances allow the
+	// documented limit, not N times it. When it cannot decide, the request
+	// is answered 503 with Retry-After and logged.
+	RateLimiter ratelimit.Limiter
 	// Clock is used for rate-limit windows; nil means time.Now.
 	Clock userkit.Clock
 	// Prefix is where all.Mount puts every API ("" = the documented

@@ -85,6 +85,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	printBanner(stdout, ln.Addr().String(), cfg, newKey)
+	if cfg.Console {
+		fmt.Fprintf(stdout, "admin console: http://%s%s/ (sign in with the admin key)\n", ln.Addr().String(), consolePrefix)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -40,15 +39,7 @@ func redisLimiter(ctx context.Context, url string) (ratelimit.Limiter, func(), e
 }
 
 // useRateLimiter puts the shared limiter into the API options.
-//
-// Pending: httpapi.Options gains `RateLimiter ratelimit.Limiter` in the
-// httpapi restructuring (the "core" branch); until that is merged this
-// build cannot apply a shared limit, and -redis refuses to start rather
-// than silently keep a per-process limit. Once merged, the body is:
-//
-//	opts.RateLimiter = l
-//	return nil
 func useRateLimiter(opts *httpapi.Options, l ratelimit.Limiter) error {
-	_, _ = opts, l
-	return errors.New("-redis: this build's httpapi.Options has no RateLimiter field yet, so the limit cannot be shared; start without -redis")
+	opts.RateLimiter = l
+	return nil
 }

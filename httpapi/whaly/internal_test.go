@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit/httpapi"
@@ -14,27 +13,6 @@ import (
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
 )
-
-// TestLimiterBounded checks that the limiter forgets full buckets and,
-// when still at capacity, the least recently used one.
-func TestLimiterBounded(t *testing.T) {
-	t.Parallel()
-	is := is.New(t)
-	clk := &apitest.Clock{}
-	clk.Set(apitest.Epoch)
-	l := newLimiter(60, clk.Now, 2)
-	l.take("a")
-	clk.Advance(time.Millisecond)
-	l.take("b")
-	clk.Advance(time.Millisecond)
-	l.take("c")
-	is.Equal(len(l.buckets), 2) // capacity kept
-	_, kept := l.buckets["a"]
-	is.True(!kept) // the least recently used bucket went
-	clk.Advance(2 * time.Minute)
-	l.take("d")
-	is.Equal(len(l.buckets), 1) // idle (full) buckets were swept
-}
 
 // TestInternalError checks that an internal error is a generic 500 in
 // Whaly's shape, with the request id and without the error's text.

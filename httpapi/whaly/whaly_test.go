@@ -1,6 +1,7 @@
 package whaly_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
+	"github.com/userkit/userkit/ratelimit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
@@ -417,4 +420,59 @@ func TestDefaultRateLimit(t *testing.T) {
 	w := f.do(apitest.Request{Method: "GET", Path: f.usersPath(f.pa), Auth: f.keyA})
 	is.Equal(w.Header().Get("X-RateLimit-Limit"), "500")     // default limit
 	is.Equal(w.Header().Get("X-RateLimit-Remaining"), "499") // one spent
+}
+
+// downLimiter is a shared limiter whose store is unreachable.
+type downLimiter struct{}
+
+func (downLimiter) Allow(context.Context, string) (ratelimit.Decision, error) {
+	return ratelimit.Decision{}, &userkit.Error{Kind: userkit.Unavailable, Message: "redis down", RetryAfter: 3 * time.Second}
+}
+
+// countingLimiter records the keys it is asked about and allows them.
+type countingLimiter struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (c *countingLimiter) Allow(_ context.Context, key string) (ratelimit.Decision, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keys = append(c.keys, key)
+	return ratelimit.Decision{Allowed: true, Limit: 7, Remaining: 6, ResetAfter: 1500 * time.Millisecond}, nil
+}
+
+// TestSharedRateLimiter: Options.RateLimiter decides instead of the
+// per-process limit, and its figures reach the headers.
+func TestSharedRateLimiter(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	lim := &countingLimiter{}
+	env := apitest.New(t)
+	env.Opts.RateLimiter = lim
+	mux := http.NewServeMux()
+	whaly.Register(mux, "", env.Svc.HTTP(), env.Opts)
+	w := apitest.Do(mux, apitest.Request{Method: "GET", Path: "/v1/partner-portals/" + uuid.NewString() + "/users"})
+	is.Equal(w.Code, 401)                                  // the limit runs before authentication refuses
+	is.Equal(len(lim.keys), 1)                             // the shared limiter was asked
+	is.True(strings.HasPrefix(lim.keys[0], "ip:"))         // keyed by address without a credential
+	is.Equal(w.Header().Get("X-RateLimit-Limit"), "7")     // its limit
+	is.Equal(w.Header().Get("X-RateLimit-Remaining"), "6") // its remaining count
+	is.Equal(w.Header().Get("X-RateLimit-Reset"), "2")     // seconds, rounded up
+}
+
+// TestRateLimiterDown: a limiter that cannot decide is a 503 with
+// Retry-After in Whaly's shape, never a silent pass.
+func TestRateLimiterDown(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	env := apitest.New(t)
+	env.Opts.Logger = slog.New(slog.DiscardHandler)
+	env.Opts.RateLimiter = downLimiter{}
+	mux := http.NewServeMux()
+	whaly.Register(mux, "", env.Svc.HTTP(), env.Opts)
+	w := apitest.Do(mux, apitest.Request{Method: "GET", Path: "/v1/partner-portals/" + uuid.NewString() + "/users"})
+	is.Equal(w.Code, 503)                                                                                                     // unavailable
+	is.Equal(w.Header().Get("Retry-After"), "3")                                                                              // the limiter's advice
+	is.Equal(errorBody(t, w), `{"status_code":503,"message":"rate limit unavailable, try again later","request_id":"<rid>"}`) // Whaly's shape
 }
