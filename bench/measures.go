@@ -204,7 +204,7 @@ func measureServiceGet(ctx context.Context, c config, r *report, d *dataset) err
 	}
 	bare := barePoint(ctx, d)
 	member := func(k int) int { return partnerMember(d.n, benchPartner, k*stride) }
-	vals, err := rounds(c.rounds, []variant{
+	vals, err := rounds(c.microRounds(), []variant{
 		{"bare SELECT", func(int) (float64, error) {
 			t, err := timeOps(c.opTime, 20, 1<<30, func(k int) error { return bare(member(k)) })
 			return float64(t), err
@@ -275,12 +275,12 @@ func measureLists(ctx context.Context, c config, r *report, ds []*dataset) error
 		for _, q := range queries {
 			s := q.search(d.n)
 			vs = append(vs, variant{fmt.Sprintf("%s %d", q.name, d.n), func(int) (float64, error) {
-				t, err := timeOps(c.opTime, 3, 1<<30, func(int) error { _, err := listPage(asKey, svc, benchPartner, s); return err })
+				t, err := timeOps(c.opTime, 1, 1<<30, func(int) error { _, err := listPage(asKey, svc, benchPartner, s); return err })
 				return float64(t), err
 			}})
 		}
 	}
-	vals, err := rounds(c.rounds, vs)
+	vals, err := rounds(c.microRounds(), vs)
 	if err != nil {
 		return err
 	}
@@ -345,8 +345,8 @@ func measureLogin(ctx context.Context, c config, r *report, d *dataset) error {
 	m, t, p := defaultArgon2()
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	budget := max(c.opTime, 400*time.Millisecond)
-	vals, err := rounds(c.rounds, []variant{
+	budget := max(c.opTime, 200*time.Millisecond)
+	vals, err := rounds(c.microRounds(), []variant{
 		{"argon2.IDKey", func(int) (float64, error) {
 			x, err := timeOps(budget, 5, 1<<30, func(int) error { argon2.IDKey([]byte(pw), salt, t, m, p, 32); return nil })
 			return float64(x), err
@@ -552,7 +552,7 @@ func measurePermissions(ctx context.Context, c config, r *report) error {
 	}
 	ukf := func(q request) (bool, error) { return uk.check(q.user, q.partner, q.obj, q.act) }
 	csf := func(q request) (bool, error) { return casbinCheck(enf, q) }
-	vals, err := rounds(c.rounds, []variant{
+	vals, err := rounds(c.microRounds(), []variant{
 		{"casbin allowed", timed(allowed, csf, 3)},
 		{"userkit allowed", timed(allowed, ukf, 100)},
 		{"casbin denied", timed(denied, csf, 3)},

@@ -113,11 +113,11 @@ func (r *report) render() string {
 	m := r.machine
 	fmt.Fprintf(&b, "### %s users (run of %s, %s)\n\n", commas(r.cfg.scale), time.Now().UTC().Format("2006-01-02 15:04 UTC"), r.elapsed.Round(time.Second))
 	fmt.Fprintf(&b, "Command: `%s`\n\n", r.command())
-	fmt.Fprintf(&b, "Machine: %s, %s cores (runtime.NumCPU), %s, load average at the end %s; SQLite %s (modernc.org/sqlite)", m.cpu, m.cores, m.goVersion, machineInfo().load, m.sqlite)
+	fmt.Fprintf(&b, "Machine: %s, %s cores (runtime.NumCPU), %s, load average at the start %s, at the end %s; SQLite %s (modernc.org/sqlite)", m.cpu, m.cores, m.goVersion, m.load, machineInfo().load, m.sqlite)
 	if m.postgres != "" {
 		fmt.Fprintf(&b, "; PostgreSQL %s on 127.0.0.1", m.postgres)
 	}
-	fmt.Fprintf(&b, ". %d interleaved rounds; HTTP %v per target per round after 0.5 s warm-up, 8 keep-alive connections; in-process measures %v per round.\n\n", r.cfg.rounds, r.cfg.httpTime, r.cfg.opTime)
+	fmt.Fprintf(&b, ". HTTP: %d interleaved rounds, %v per target per round after a 0.5 s warm-up, 8 keep-alive connections; in-process measures: %d interleaved rounds of %v each (at least one operation).\n\n", r.cfg.rounds, r.cfg.httpTime, r.cfg.microRounds(), r.cfg.opTime)
 	if len(r.loads) > 0 {
 		fmt.Fprintf(&b, "Loads (bulk, deterministic data set): %s.\n\n", strings.Join(r.loads, "; "))
 	}
