@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/internal/validate"
+	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
 
