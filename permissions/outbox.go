@@ -68,4 +68,3 @@ func (s *Service) EventsAfter(ctx context.Context, cursor string, limit int) ([]
 	}
 	return out, nil
 }
-
