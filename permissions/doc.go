@@ -16,7 +16,9 @@
 //     optional expiry, a last-used time and revocation. ResolveKey turns a
 //     key into the service account's principal.
 //   - Audit: every mutation of every service records an Event in the same
-//     transaction (Audit); ListEvents pages them.
+//     transaction (Audit); ListEvents pages them, newest first, and
+//     EventsAfter reads them as an outbox, in commit order from a durable
+//     cursor (see its documentation and examples/webhooks).
 //
 // Usage:
 //

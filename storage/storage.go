@@ -181,6 +181,7 @@ type Store interface {
 	PortalStore
 	PermissionStore
 	EventStore
+	EventLog
 	SettingStore
 
 	// InTx runs fn in one transaction: fn's changes through tx are committed

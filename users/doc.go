@@ -22,4 +22,8 @@
 //	})
 //	// u.LoginName == "mona.benson"
 //	u, err = us.Authenticate(context.Background(), "Mona.Benson@example.com", "Samplepassword12")
+//
+// Import and ImportSeq create many users at once (a file's worth), a
+// transaction per chunk of 500, with a result per item: created, attached
+// to a partner, exists, or failed with its field problems.
 package users

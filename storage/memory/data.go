@@ -67,6 +67,7 @@ type data struct {
 	keysOf     index[uuid.UUID, uuid.UUID]
 
 	events   []storage.EventRecord // sorted by ID
+	eventLog []uuid.UUID           // event IDs in commit order: Seq n is eventLog[n-1]
 	settings map[string]string
 }
 

@@ -19,6 +19,7 @@ func (s *Store) AppendEvent(ctx context.Context, rec storage.EventRecord) error 
 			return conflict("ID", "event")
 		}
 		insertSorted(t, &t.d.events, rec, cmpEvent)
+		appendLog(t, rec.ID)
 		return nil
 	})
 }
