@@ -340,6 +340,9 @@ func (s *Service) applyMemberships(ctx context.Context, tx storage.Store, userID
 		}
 	}
 	if m.moved() {
+		if _, err := tx.GetPartner(ctx, m.to.ID); err != nil {
+			return err // deleted since the plan
+		}
 		member, err := tx.IsPartnerMember(ctx, m.to.ID, userID)
 		if err != nil {
 			return err
