@@ -33,6 +33,7 @@ type Services struct {
 type UserService interface {
 	Create(ctx context.Context, p users.CreateParams) (users.User, error)
 	Delete(ctx context.Context, id uuid.UUID) error
+	DeleteByNum(ctx context.Context, num int64) error
 	Get(ctx context.Context, id uuid.UUID) (users.User, error)
 	GetByEmail(ctx context.Context, email string) (users.User, error)
 	GetByNum(ctx context.Context, num int64) (users.User, error)
@@ -46,6 +47,7 @@ type UserService interface {
 
 // PartnerService is what the handlers call on *partners.Service.
 type PartnerService interface {
+	TykPartnerService
 	AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
 	AddUser(ctx context.Context, partnerID uuid.UUID, p users.CreateParams) (u users.User, created bool, err error)
 	Create(ctx context.Context, p partners.CreateParams) (partners.Partner, error)

@@ -247,6 +247,10 @@ func (unavailablePartners) ListUsers(context.Context, uuid.UUID, partners.ListUs
 	return userkit.Page[users.User]{}, errUnavailable
 }
 
+func (unavailablePartners) PortalUsers(context.Context, userkit.PageRequest) (userkit.Page[partners.PortalUser], error) {
+	return userkit.Page[partners.PortalUser]{}, errUnavailable
+}
+
 func (unavailablePortals) ListUsers(context.Context, uuid.UUID, userkit.PageRequest) (userkit.Page[portals.Member], error) {
 	return userkit.Page[portals.Member]{}, errUnavailable
 }

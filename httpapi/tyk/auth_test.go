@@ -129,9 +129,14 @@ func TestUserTokens(t *testing.T) {
 	w = s.do("POST", "/portal-api/organisations", s.token(t, provider), `{"Name":"By provider"}`)
 	is.Equal(w.Code, http.StatusOK) // provider-admin can do everything
 
+	w = s.do("GET", "/portal-api/users", s.token(t, consumer), "")
+	is.Equal(w.Code, http.StatusForbidden) // a consumer holds no grant: refused by the services
+	is.Equal(errorsOf(t, w)[0], "permission denied")
 	w = s.do("GET", fmt.Sprintf("/portal-api/users/%d", consumer.Num), s.token(t, consumer), "")
-	is.Equal(w.Code, http.StatusForbidden) // a consumer cannot use the admin API, not even on itself
-	is.Equal(errorsOf(t, w)[0], errConsumerToken.Message)
+	is.Equal(w.Code, http.StatusOK) // but reads itself, as users may
+	var self userShow
+	decode(t, w.Body.Bytes(), &self)
+	is.Equal(self.JWTToken, "") // without its token, which needs "*" on everything
 
 	// The token shown to an admin is the one that authenticates.
 	w = s.do("GET", fmt.Sprintf("/portal-api/users/%d", super.Num), tok, "")
@@ -152,12 +157,20 @@ func TestUserTokens(t *testing.T) {
 	is.Equal(shown.APITokenCreatedAt, "2023-06-24") // date of the rotation
 	is.True(shown.JWTToken != tok)                  // a new token is shown
 
-	// A demoted admin's token stops working here.
+	// A demoted admin's token stops working here: demoting revokes the
+	// grant.
 	role := RoleConsumerAdmin
-	_, err = s.env.Svc.Users.Update(s.env.Sys, provider.ID, users.UpdateParams{Role: &role})
+	_, err = s.env.Svc.Users.Update(s.env.Sys, provider.ID, users.UpdateParams{Role: &role, Vocabulary: users.Tyk})
 	is.NoErr(err)
 	w = s.do("GET", "/portal-api/users", s.token(t, provider), "")
-	is.Equal(w.Code, http.StatusForbidden) // role is checked on every request
+	is.Equal(w.Code, http.StatusForbidden) // grants are read on every request
+
+	// The role label alone grants nothing.
+	label := s.user(t, "label@portal.example", RoleConsumerTeamMember, nil)
+	_, err = s.env.Svc.Users.Update(s.env.Sys, label.ID, users.UpdateParams{Role: ptr(RoleSuperAdmin)})
+	is.NoErr(err) // stored as a label (Stored vocabulary)
+	w = s.do("GET", "/portal-api/users", s.token(t, label), "")
+	is.Equal(w.Code, http.StatusForbidden) // no grant, no admin
 }
 
 // TestTokenVisibility: only callers that may do everything see JWTToken.
@@ -173,3 +186,5 @@ func TestTokenVisibility(t *testing.T) {
 	decode(t, w.Body.Bytes(), &u)
 	is.Equal(u.JWTToken, "") // but not to see the token
 }
+
+func ptr[T any](v T) *T { return &v }

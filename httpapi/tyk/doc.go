@@ -37,10 +37,18 @@
 // The credential is the raw Authorization value, as the portal expects
 // ("Bearer " is accepted too): a service-account key ("sk:…"), which acts
 // with its grants, or a user's API token (the JWTToken of User-show,
-// revoked by users.Service.RotateToken). In the portal this API belongs to
-// admins, who can do everything on it; so a user token is accepted only
-// when the user's role is super-admin or provider-admin, and the calls
-// then run as permissions.System. A consumer's token gets 403.
+// revoked by users.Service.RotateToken), which acts with the user's own
+// grants. A portal administrator (super-admin, provider-admin) is a user
+// holding the grant "*" on everything, so an administrator's token can do
+// everything here; a consumer, who holds no grants, gets 403 from the
+// services (users may still read and edit their own profile, as on every
+// userkit API). User.Role is a label: nothing is allowed because of it.
+//
+// Each handler decodes, makes one service call (partners.Service's portal
+// methods: PortalUsers, PortalUser, CreatePortalUser, SavePortalUser,
+// CreateWithTeams, Show, UpdateByNum, DeleteByNum, ListTeamsByNum,
+// CreateTeamByNum, TeamByNums, SaveTeam, DeleteTeamByNums; and
+// users.Service.DeleteByNum) and encodes; every rule lives in the service.
 //
 // # Choices where the portal's documents are silent
 //
@@ -70,12 +78,14 @@
 //   - Roles are super-admin, provider-admin, consumer-admin and
 //     consumer-team-member; anything else is 422. A create without Role
 //     makes a consumer-team-member (the role of self-registered users).
-//     The role lives in users.User.Role, shared with other APIs: a stored
-//     value that is not a portal role reads as consumer-team-member.
-//     Since an admin's credentials act as the system, creating an admin,
-//     promoting a user to admin, and changing or deleting an admin need
-//     "*" on everything (403 otherwise); the other APIs apply the same
-//     rule to an admin's password, email and token.
+//     Role is shown through users.ShowRole with the Tyk vocabulary:
+//     super-admin or provider-admin iff the user holds "*" on everything,
+//     else the consumer role nearest the stored label (users/roles.go).
+//     Writing an admin role grants "*" on everything, writing a consumer
+//     role to an admin revokes it, in the same transaction as the rest of
+//     the update; either, like creating an admin, needs "*" on everything
+//     (403 otherwise). Changing or deleting an admin needs it too, by the
+//     services' no-escalation rule, on every API.
 //   - Paging: a page above 2^31 is 422 (its offset would overflow).
 //   - Active maps to the account status: true is active, false suspended
 //     (a locked user reads false and stays locked on "Active": false). A
@@ -91,22 +101,28 @@
 //     organisation (created through another API, or whose organisation was
 //     deleted) reads 0 and "" too, although the document reserves 0 for
 //     admins: userkit has no "Default Organisation" to show instead, and
-//     Role still tells the two apart. Teams lists the
-//     names of the user's teams in that organisation ([] when none).
+//     Role still tells the two apart. Only organisations the caller may
+//     see are shown: a partner's key sees its own organisation, never the
+//     user's others. Teams lists the names of the user's teams in that
+//     organisation ([] when none).
 //     APITokenCreatedAt is the date the token was last rotated, or the
 //     creation date.
 //   - JWTToken is shown only to callers who may do everything (portal
 //     administrators and keys granted "*" on everything), and is "" for
-//     others and when no TokenSecret is configured: an admin's token acts
-//     as the system here, so showing it to a narrower key would let that
-//     key exceed its grants.
+//     others and when no TokenSecret is configured: a token carries every
+//     grant of its user, so showing it to a narrower key would let that
+//     key exceed its grants. The service decides (PortalUser.TokenVisible);
+//     the token is signed here, where the secret is.
 //   - PUT /users/{id} is partial. OrganisationID moves a consumer to
 //     another organisation (joining it, then leaving the old one); 0 is
 //     refused for a consumer who has one, and ignored for admins. Teams
-//     (team ids as strings) sets the user's teams in their organisation;
-//     the default team is always kept. Everything is validated, and the
-//     permissions checked, before the first write; the user, organisation
-//     and team changes are separate service calls, not one transaction.
+//     (team ids as strings, or team names as User-show lists them) sets
+//     the user's teams in their organisation; the default team is always
+//     kept, and Teams is ignored for admins. Everything is validated, and
+//     the permissions decided, before the first write; the profile, role
+//     grant, organisation and team changes are one transaction
+//     (partners.Service.SavePortalUser). Sending back exactly the body GET
+//     returned changes nothing: no new version (ETag), no audit event.
 //   - Write endpoints also check up front the read permission their
 //     response needs, so an answer never fails after a write.
 //   - DELETE /users/{id} deletes the user for good (force is ignored).

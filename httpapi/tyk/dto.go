@@ -1,13 +1,8 @@
 package tyk
 
 import (
-	"slices"
-	"strings"
 	"time"
 
-	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi/internal/core"
-	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/users"
 )
@@ -20,37 +15,15 @@ const (
 
 func wireTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// The portal's user roles. Admins (super-admin, provider-admin) belong to
-// no organisation; consumers belong to one.
+// The portal's user roles (users.TykRoles). A portal administrator
+// (super-admin, provider-admin) is a user holding the grant "*" on
+// everything; the role shown is users.ShowRole(users.Tyk, …).
 const (
-	RoleSuperAdmin         = core.RoleSuperAdmin
-	RoleProviderAdmin      = core.RoleProviderAdmin
-	RoleConsumerAdmin      = "consumer-admin"
-	RoleConsumerTeamMember = "consumer-team-member"
+	RoleSuperAdmin         = users.RoleSuperAdmin
+	RoleProviderAdmin      = users.RoleProviderAdmin
+	RoleConsumerAdmin      = users.RoleConsumerAdmin
+	RoleConsumerTeamMember = users.RoleConsumerTeamMember
 )
-
-var roles = []string{RoleSuperAdmin, RoleProviderAdmin, RoleConsumerAdmin, RoleConsumerTeamMember}
-
-// isAdmin reports whether a stored role is a portal administrator's.
-func isAdmin(role string) bool { return core.IsPortalAdmin(role) }
-
-// wireRole is the role shown for a stored one. users.User.Role is shared
-// with the other APIs, so a value that is not a portal role is shown as
-// the least privileged one.
-func wireRole(stored string) string {
-	if slices.Contains(roles, stored) {
-		return stored
-	}
-	return RoleConsumerTeamMember
-}
-
-// checkRole validates a role sent by a client.
-func checkRole(role string) error {
-	if slices.Contains(roles, role) {
-		return nil
-	}
-	return userkit.FieldError("Role", validate.Problem("oneof", strings.Join(roles, " ")))
-}
 
 // userIndexElem is the portal's User-index-elem: a user in a list.
 type userIndexElem struct {
@@ -154,69 +127,64 @@ type teamInput struct {
 	Users *[]int64 `json:"Users"`
 }
 
-// toUserIndexElem renders a user of a list; orgNum is the user's
-// organisation (0 for none, and always 0 for admins).
-func toUserIndexElem(u users.User, orgNum int64) userIndexElem {
-	if isAdmin(u.Role) {
-		orgNum = 0
+// toUserIndexElem renders a user of a list: OrganisationID is the
+// organisation shown (0 for none, and always 0 for admins).
+func toUserIndexElem(v partners.PortalUser) userIndexElem {
+	var orgNum int64
+	if v.Organisation != nil && !v.Admin {
+		orgNum = v.Organisation.Num
 	}
 	return userIndexElem{
-		ID: u.Num, Active: u.Status == users.StatusActive,
-		Email: u.Email, First: u.FirstName, Last: u.LastName,
-		OrganisationID: orgNum, Role: wireRole(u.Role), Provider: u.Provider,
+		ID: v.Num, Active: v.Status == users.StatusActive,
+		Email: v.Email, First: v.FirstName, Last: v.LastName,
+		OrganisationID: orgNum, Role: v.Role, Provider: v.Provider,
 	}
 }
 
-// toUserShow renders one user. org is the user's primary partner (nil for
-// none), teams the names of the user's teams in it and token the user's
-// API token ("" when not shown).
-func toUserShow(u users.User, org *partners.Partner, teams []string, token string) userShow {
-	issued := u.CreatedAt
-	if u.APITokenCreatedAt != nil {
-		issued = *u.APITokenCreatedAt
+// toUserShow renders one user; token is the user's API token ("" when
+// not shown).
+func toUserShow(v partners.PortalUser, token string) userShow {
+	issued := v.CreatedAt
+	if v.APITokenCreatedAt != nil {
+		issued = *v.APITokenCreatedAt
 	}
 	s := userShow{
-		Active: u.Status == users.StatusActive,
-		Email:  u.Email, First: u.FirstName, Last: u.LastName,
-		Role: wireRole(u.Role), Provider: u.Provider,
+		Active: v.Status == users.StatusActive,
+		Email:  v.Email, First: v.FirstName, Last: v.LastName,
+		Role: v.Role, Provider: v.Provider,
 		JWTToken:          token,
 		APITokenCreatedAt: issued.UTC().Format(dateLayout),
-		ResetPassword:     u.MustResetPassword,
-		Teams:             teams,
-		ID:                u.Num,
-		CreatedAt:         wireTime(u.CreatedAt),
-		UpdatedAt:         wireTime(u.UpdatedAt),
+		ResetPassword:     v.MustResetPassword,
+		Teams:             make([]string, len(v.Teams)),
+		ID:                v.Num,
+		CreatedAt:         wireTime(v.CreatedAt),
+		UpdatedAt:         wireTime(v.UpdatedAt),
 	}
-	if s.Teams == nil {
-		s.Teams = []string{}
+	for i, t := range v.Teams {
+		s.Teams[i] = t.Name
 	}
-	if org != nil && !isAdmin(u.Role) {
-		s.OrganisationID, s.Organisation = org.Num, org.Name
+	if v.Organisation != nil && !v.Admin {
+		s.OrganisationID, s.Organisation = v.Organisation.Num, v.Organisation.Name
 	}
 	return s
 }
 
-// createParams turns a create body into service params. An empty Role
-// means consumer-team-member, the role of self-registered users.
-func (in userCreate) createParams() (users.CreateParams, error) {
+// params turns a create body into service params. An empty Role means
+// consumer-team-member, the role of self-registered users.
+func (in userCreate) params() partners.PortalUserParams {
 	role := in.Role
 	if role == "" {
 		role = RoleConsumerTeamMember
 	}
-	if err := checkRole(role); err != nil {
-		return users.CreateParams{}, err
+	return partners.PortalUserParams{
+		CreateParams: users.CreateParams{
+			Email: in.Email, FirstName: in.First, LastName: in.Last,
+			Password: in.Password, Status: status(in.Active),
+			Role: role, Provider: in.Provider, MustResetPassword: in.ResetPassword,
+			Vocabulary: users.Tyk,
+		},
+		OrganisationNum: in.OrganisationID,
 	}
-	if in.OrganisationID < 0 {
-		return users.CreateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 or the ID of an organisation"})
-	}
-	if in.OrganisationID != 0 && isAdmin(role) {
-		return users.CreateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 for admin users"})
-	}
-	return users.CreateParams{
-		Email: in.Email, FirstName: in.First, LastName: in.Last,
-		Password: in.Password, Status: status(in.Active),
-		Role: role, Provider: in.Provider, MustResetPassword: in.ResetPassword,
-	}, nil
 }
 
 func status(active bool) users.Status {
@@ -226,28 +194,27 @@ func status(active bool) users.Status {
 	return users.StatusSuspended
 }
 
-// updateParams turns the User-basis part of an update body into service
-// params for u. Active changes the status only when it flips, so a
-// locked user stays locked on "Active": false.
-func (in userUpdate) updateParams(u users.User) (users.UpdateParams, error) {
-	p := users.UpdateParams{
-		Email: in.Email, FirstName: in.First, LastName: in.Last,
-		Provider: in.Provider, MustResetPassword: in.ResetPassword,
+// params turns an update body into service params. Teams are team IDs
+// (as strings), or team names as User-show lists them.
+func (in userUpdate) params() partners.PortalUserUpdate {
+	p := partners.PortalUserUpdate{
+		Profile: users.UpdateParams{
+			Email: in.Email, FirstName: in.First, LastName: in.Last,
+			Role: in.Role, Provider: in.Provider, MustResetPassword: in.ResetPassword,
+			Vocabulary: users.Tyk,
+		},
+		Active:          in.Active,
+		OrganisationNum: in.OrganisationID,
 	}
-	if in.Role != nil {
-		if err := checkRole(*in.Role); err != nil {
-			return users.UpdateParams{}, err
+	if in.Teams != nil {
+		refs := make([]partners.TeamRef, len(*in.Teams))
+		for i, s := range *in.Teams {
+			n, _ := parseTeamID(s)
+			refs[i] = partners.TeamRef{Num: n, Name: s}
 		}
-		p.Role = in.Role
+		p.Teams = &refs
 	}
-	if in.Active != nil && *in.Active != (u.Status == users.StatusActive) {
-		st := status(*in.Active)
-		p.Status = &st
-	}
-	if in.OrganisationID != nil && *in.OrganisationID < 0 {
-		return users.UpdateParams{}, userkit.FieldError("OrganisationID", userkit.Problem{Rule: userkit.RuleInvalid, Param: "0 or the ID of an organisation"})
-	}
-	return p, nil
+	return p
 }
 
 // mapSlice converts every item; the result is never nil, so it encodes

@@ -34,6 +34,8 @@ var wireFields = map[string]string{
 	"PasswordHash":      "Password",
 	"Name":              "Name",
 	"UserID":            "Users",
+	"UserNums":          "Users",
+	"OrganisationNum":   "OrganisationID",
 }
 
 // writeError is the API's core.ErrorWriter. Field problems become one

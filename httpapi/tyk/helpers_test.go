@@ -79,9 +79,11 @@ func (s *server) createJohn(t testing.TB) userShow {
 }
 
 // user creates a user directly through the services, in org unless nil.
+// Without an organisation the role is in the Tyk vocabulary, so an
+// administrator role grants "*" on everything.
 func (s *server) user(t testing.TB, email, role string, org *partners.Partner) users.User {
 	t.Helper()
-	p := users.CreateParams{Email: email, FirstName: "Test", LastName: "User", Role: role}
+	p := users.CreateParams{Email: email, FirstName: "Test", LastName: "User", Role: role, Vocabulary: users.Tyk}
 	var (
 		u   users.User
 		err error

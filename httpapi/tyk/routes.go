@@ -16,7 +16,7 @@ func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpa
 	a := core.New(s, opts, core.Shape{Errors: writeError, Statuses: statuses, Every: noStore})
 	h := &handlers{a: a}
 	ok := http.StatusOK
-	rt := a.Routes(mux, core.Prefix(prefix)+"/portal-api", "/", a.Authenticate(core.BearerOrRaw), h.asPortalAdmin)
+	rt := a.Routes(mux, core.Prefix(prefix)+"/portal-api", "/", a.Authenticate(core.BearerOrRaw))
 
 	rt.Handle("GET /users", core.Endpoint(a, ok, h.listUsers))
 	rt.Handle("POST /users", core.Endpoint(a, ok, h.createUser))
