@@ -332,19 +332,67 @@ func (w *world) leak(code int, body string) string {
 	return ""
 }
 
+// arena hands out worlds. On the memory store every case gets a fresh
+// world and runs in parallel, with its positive control. A SQLite world
+// costs a migrated database file, so there the cases share one world and
+// run one after the other (they are meant to change nothing); a case that
+// did change the store replaces the world, so that the next case starts
+// clean. Controls (which do change the store) run on memory only.
+type arena struct {
+	be     backend
+	parent *testing.T
+	setup  func(t *testing.T, w *world) bool
+	w      *world
+	ok     bool
+}
+
+func newArena(t *testing.T, be backend, setup func(t *testing.T, w *world) bool) *arena {
+	a := &arena{be: be, parent: t, setup: setup}
+	if !a.fresh() {
+		a.replace()
+	}
+	return a
+}
+
+func (a *arena) fresh() bool { return a.be.name == "memory" }
+
+func (a *arena) replace() {
+	a.w = newWorld(a.parent, a.be)
+	a.ok = a.setup == nil || a.setup(a.parent, a.w)
+}
+
+// get returns the world for one case (false when its setup failed); call
+// it first in the case, before the case's t.Parallel.
+func (a *arena) get(t *testing.T) (*world, bool) {
+	if a.fresh() {
+		t.Parallel()
+		w := newWorld(t, a.be)
+		return w, a.setup == nil || a.setup(t, w)
+	}
+	return a.w, a.ok
+}
+
+// done replaces a shared world that the case changed.
+func (a *arena) done(t *testing.T) {
+	if !a.fresh() && t.Failed() {
+		a.replace()
+	}
+}
+
 func TestCrossTenantMatrix(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
 			t.Parallel()
+			ar := newArena(t, be, nil)
 			cases := newWorld(t, be).matrixCases(t)
 			if len(cases) < 100 {
 				t.Fatalf("only %d matrix cases generated; the route listing looks broken", len(cases))
 			}
 			for i, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
-					t.Parallel()
-					w := newWorld(t, be)
+					w, _ := ar.get(t)
+					defer ar.done(t)
 					c = w.matrixCases(t)[i] // the same case, with this world's ids
 					before := dump(t, w.store)
 					code, body := w.do(c.method, c.path, w.a.rawKey, c.body)
@@ -364,7 +412,7 @@ func TestCrossTenantMatrix(t *testing.T) {
 					if d := diff(before, after); d != "" {
 						t.Errorf("%s with A's key (answer %d) changed the store:%s", req, code, d)
 					}
-					if !c.control {
+					if !c.control || !ar.fresh() {
 						return
 					}
 					code, body = w.do(c.method, c.path, w.admin, c.body)
@@ -554,39 +602,52 @@ func TestAttachedUserMatrix(t *testing.T) {
 				for ki, ak := range attachKinds {
 					t.Run(v.name+" attached by "+ak.name, func(t *testing.T) {
 						t.Parallel()
-						w := newWorld(t, be)
-						w.attach(t, ki, v.user(w))
+						victim := func(w *world) users.User { return victims[vi].user(w) }
+						ar := newArena(t, be, func(t *testing.T, w *world) bool { return w.attach(t, ki, victim(w)) })
+						// Refusals and reads first, on a shared world they
+						// change nothing; the detach that is allowed last.
+						var detach []route
 						for _, r := range userRoutes {
 							switch {
 							case r.method == http.MethodGet:
-								t.Run(r.pattern, func(t *testing.T) { w.checkRead(t, r, victims[vi].user(w)) })
-							case membershipRoutes[r.pattern] != "":
 								t.Run(r.pattern, func(t *testing.T) {
-									t.Parallel()
-									w := newWorld(t, be)
-									switch {
-									case !w.attach(t, ki, victims[vi].user(w)):
-									case membershipRoutes[r.pattern] == attachKinds[ki].name:
-										w.checkDetach(t, r, victims[vi].user(w))
-									default:
-										w.checkRefused(t, r, victims[vi].user(w), "", false)
+									if w, ok := ar.get(t); ok {
+										w.checkRead(t, r, victim(w))
+									}
+								})
+							case membershipRoutes[r.pattern] == ak.name:
+								detach = append(detach, r)
+							case membershipRoutes[r.pattern] != "":
+								// A detach from a scope the user was not attached to.
+								t.Run(r.pattern, func(t *testing.T) {
+									w, ok := ar.get(t)
+									defer ar.done(t)
+									if ok {
+										w.checkRefused(t, r, victim(w), "", false)
 									}
 								})
 							default:
 								for bi, body := range identityBodies[r.pattern] {
 									t.Run(r.pattern+" "+strconv.Itoa(bi), func(t *testing.T) {
-										t.Parallel()
-										w := newWorld(t, be)
-										if !w.attach(t, ki, victims[vi].user(w)) {
+										w, ok := ar.get(t)
+										defer ar.done(t)
+										if !ok {
 											return
 										}
 										// The control needs the user inside the path's partner
 										// or portal: Venuzle paths after the Venuzle attach only.
-										control := !noControl[r.pattern] && (r.api != "venuzle" || attachKinds[ki].name == "venuzle create-or-attach")
-										w.checkRefused(t, r, victims[vi].user(w), w.a.fillA(body), control)
+										control := ar.fresh() && !noControl[r.pattern] && (r.api != "venuzle" || ak.name == "venuzle create-or-attach")
+										w.checkRefused(t, r, victim(w), w.a.fillA(body), control)
 									})
 								}
 							}
+						}
+						for _, r := range detach {
+							t.Run(r.pattern, func(t *testing.T) {
+								if w, ok := ar.get(t); ok {
+									w.checkDetach(t, r, victim(w))
+								}
+							})
 						}
 					})
 				}
