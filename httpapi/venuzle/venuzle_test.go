@@ -262,7 +262,7 @@ func TestErrors(t *testing.T) {
 		{"412 stale If-Match", "PUT", f.userPath(f.a, f.john), f.keyA, `{"first_name":"Johnny"}`, map[string]string{"If-Match": `"99"`}, 412,
 			`{"message":"The user was changed by someone else; reload and retry."}`},
 		{"412 stale If-Match, password only", "PUT", f.userPath(f.a, f.john), f.keyA, `{"new_password":"NewSecret123","new_password_confirmation":"NewSecret123"}`, map[string]string{"If-Match": `"99"`}, 412,
-			`{"message":"The user was changed by someone else. Reload it and try again."}`},
+			`{"message":"The user was changed by someone else; reload and retry."}`},
 		{"400 malformed JSON", "POST", f.usersPath(f.a), f.keyA, `{"first_name":`, nil, 400, `{"message":"Request body is not valid JSON."}`},
 		{"400 not an object", "POST", f.usersPath(f.a), f.keyA, `[1,2]`, nil, 400, `{"message":"Request body must be a JSON object."}`},
 		{"400 too large", "POST", f.usersPath(f.a), f.keyA, `{"first_name":"` + strings.Repeat("a", 1<<20) + `"}`, nil, 400, `{"message":"Request body too large."}`},
