@@ -151,10 +151,6 @@ func enumField(fields map[string]userkit.Problem, name string, e enum, v string)
 	return out
 }
 
-func invalid(fields map[string]userkit.Problem) error {
-	return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
-}
-
 // nullString is an update field that tells absent, null and a string
 // apart: absent leaves the stored value, null clears it.
 type nullString struct {
