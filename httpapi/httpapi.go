@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"iter"
 	"log/slog"
 	"net/http"
 	"time"
@@ -38,11 +39,15 @@ type UserService interface {
 	GetByEmail(ctx context.Context, email string) (users.User, error)
 	GetByNum(ctx context.Context, num int64) (users.User, error)
 	List(ctx context.Context, p users.ListParams) (userkit.Page[users.User], error)
+	ListAll(ctx context.Context, p users.ListParams) iter.Seq2[users.User, error]
+	MintToken(ctx context.Context, id uuid.UUID, sign users.TokenSigner) (users.User, string, error)
 	Policy() users.PasswordPolicy
 	Prepare(ctx context.Context, p users.CreateParams) (storage.UserRecord, error)
+	PrincipalForToken(ctx context.Context, id uuid.UUID, version int64) (permissions.Principal, error)
 	RotateToken(ctx context.Context, id uuid.UUID) (users.User, error)
 	SetPassword(ctx context.Context, id uuid.UUID, password string) error
 	Update(ctx context.Context, id uuid.UUID, p users.UpdateParams) (users.User, error)
+	UpdateByNum(ctx context.Context, num int64, p users.UpdateParams) (users.User, error)
 }
 
 // PartnerService is what the handlers call on *partners.Service.
@@ -50,25 +55,31 @@ type PartnerService interface {
 	TykPartnerService
 	AddTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
 	AddUser(ctx context.Context, partnerID uuid.UUID, p users.CreateParams) (u users.User, created bool, err error)
+	AddUserByNum(ctx context.Context, partnerNum int64, p users.CreateParams) (u users.User, created bool, err error)
 	Create(ctx context.Context, p partners.CreateParams) (partners.Partner, error)
 	CreateTeam(ctx context.Context, partnerID uuid.UUID, p partners.TeamParams) (partners.Team, error)
 	Delete(ctx context.Context, id uuid.UUID) error
 	DeleteTeam(ctx context.Context, id uuid.UUID) error
 	Get(ctx context.Context, id uuid.UUID) (partners.Partner, error)
 	GetByNum(ctx context.Context, num int64) (partners.Partner, error)
+	GetMember(ctx context.Context, partnerNum, userNum int64) (users.User, error)
 	GetTeam(ctx context.Context, id uuid.UUID) (partners.Team, error)
 	GetTeamByNum(ctx context.Context, num int64) (partners.Team, error)
 	GetUser(ctx context.Context, partnerID, userID uuid.UUID) (users.User, error)
 	List(ctx context.Context, p userkit.PageRequest) (userkit.Page[partners.Partner], error)
 	ListTeams(ctx context.Context, partnerID uuid.UUID) ([]partners.Team, error)
 	ListUsers(ctx context.Context, partnerID uuid.UUID, p partners.ListUsersParams) (userkit.Page[users.User], error)
+	ListUsersByNum(ctx context.Context, partnerNum int64, p partners.ListUsersParams) (userkit.Page[users.User], error)
+	MemberPartners(ctx context.Context, partnerNum, userNum int64) ([]partners.Partner, error)
 	PartnersOf(ctx context.Context, userID uuid.UUID) ([]partners.Partner, error)
 	RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) error
+	RemoveMember(ctx context.Context, partnerNum, userNum int64) (userDeleted bool, err error)
 	RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (userDeleted bool, err error)
 	TeamMembers(ctx context.Context, teamID uuid.UUID) ([]users.User, error)
 	TeamsOf(ctx context.Context, userID uuid.UUID) ([]partners.Team, error)
 	Update(ctx context.Context, id uuid.UUID, p partners.UpdateParams) (partners.Partner, error)
 	UpdateTeam(ctx context.Context, id uuid.UUID, p partners.TeamUpdateParams) (partners.Team, error)
+	UpdateMember(ctx context.Context, partnerNum, userNum int64, p partners.MemberUpdate) (users.User, error)
 }
 
 // PortalService is what the handlers call on *portals.Service.
@@ -106,19 +117,25 @@ type PermissionService interface {
 	GetResource(ctx context.Context, id string) (permissions.Resource, error)
 	GetServiceAccount(ctx context.Context, id uuid.UUID) (permissions.ServiceAccount, error)
 	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]permissions.Grant, error)
-	HasPartnerAccess(ctx context.Context, partnerID uuid.UUID) (bool, error)
+	GrantTo(ctx context.Context, who permissions.Principal, p permissions.GrantParams) (permissions.Grant, error)
 	ListEvents(ctx context.Context, f storage.EventFilter, p userkit.PageRequest) (userkit.Page[permissions.Event], error)
 	ListKeys(ctx context.Context, serviceAccountID uuid.UUID) ([]permissions.Key, error)
 	ListResources(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.Resource], error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
+	PrincipalGrant(ctx context.Context, who permissions.Principal, grantID uuid.UUID) (permissions.Grant, error)
+	PrincipalGrants(ctx context.Context, who permissions.Principal) ([]permissions.Grant, error)
 	RemoveGrant(ctx context.Context, grantID uuid.UUID) error
 	Require(ctx context.Context, action permissions.Action, scope permissions.Scope) error
 	RequireForUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
 	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
 	RevokeKey(ctx context.Context, keyID uuid.UUID) error
+	RevokeGrantOf(ctx context.Context, who permissions.Principal, grantID uuid.UUID) error
 	RevokeRole(ctx context.Context, userID uuid.UUID, resourceID string) error
+	RevokeRoleByNum(ctx context.Context, num int64, resourceID string) error
 	RolesOfUser(ctx context.Context, userID uuid.UUID) ([]permissions.ResourceRole, error)
+	RolesOfUserByNum(ctx context.Context, num int64) ([]permissions.ResourceRole, error)
 	SetRole(ctx context.Context, userID uuid.UUID, resourceID string, role permissions.Role) (permissions.ResourceRole, error)
+	SetRoleByNum(ctx context.Context, num int64, resourceID string, role permissions.Role) (permissions.ResourceRole, error)
 	UpdateResource(ctx context.Context, id string, p permissions.ResourceUpdateParams) (permissions.Resource, error)
 	UpdateServiceAccount(ctx context.Context, id uuid.UUID, p permissions.ServiceAccountUpdateParams) (permissions.ServiceAccount, error)
 }

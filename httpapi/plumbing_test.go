@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -236,6 +237,14 @@ type (
 var errUnavailable = &userkit.Error{Kind: userkit.Unavailable, Message: "the store is overloaded", RetryAfter: 1200 * time.Millisecond}
 
 func (unavailableUsers) List(context.Context, users.ListParams) (userkit.Page[users.User], error) {
+	return userkit.Page[users.User]{}, errUnavailable
+}
+
+func (unavailableUsers) ListAll(context.Context, users.ListParams) iter.Seq2[users.User, error] {
+	return func(yield func(users.User, error) bool) { yield(users.User{}, errUnavailable) }
+}
+
+func (unavailablePartners) ListUsersByNum(context.Context, int64, partners.ListUsersParams) (userkit.Page[users.User], error) {
 	return userkit.Page[users.User]{}, errUnavailable
 }
 

@@ -159,17 +159,22 @@ func TestTykRoleEscalation(t *testing.T) {
 	is.Equal(code, 200) // a key holding everything may
 }
 
-// TestPortalAdminCredentials: a Tyk portal administrator's password and
-// token act as the system, so no narrower key may obtain them: not by
-// minting the token (users.* on everything), nor by attaching the
-// administrator to its own partner and then resetting the password or
-// changing the email.
+// TestPortalAdminCredentials: a Tyk portal administrator holds "*" on
+// everything (a grant, not the Role label), so no narrower key may obtain
+// their password or token: not by minting the token (users.* on
+// everything), nor by attaching the administrator to its own partner and
+// then resetting the password or changing the email. The services decide
+// (no escalation: changing a user needs every grant they hold).
 func TestPortalAdminCredentials(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	f := newTenants(t)
-	admin, err := f.Svc.Users.Create(f.Sys, users.CreateParams{Email: "raava@example.com", FirstName: "Raava", LastName: "Admin", Role: "super-admin"})
+	admin, err := f.Svc.Users.Create(f.Sys, users.CreateParams{Email: "raava@example.com", FirstName: "Raava", LastName: "Admin",
+		Role: "super-admin", Vocabulary: users.Tyk})
 	is.NoErr(err)
+	isAdmin, err := f.Svc.Permissions.HoldsAll(f.Sys, admin.ID)
+	is.NoErr(err)
+	is.True(isAdmin) // the Tyk administrator role is the grant
 	usersAll := "Bearer " + f.Key(t, apitest.Grant("users.*", permissions.All))
 
 	code, body := f.do("POST", "/admin/v1/users/"+admin.ID.String()+"/token", usersAll, "")

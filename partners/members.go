@@ -38,6 +38,12 @@ func (s *Service) AddUser(ctx context.Context, partnerID uuid.UUID, p users.Crea
 	if err := s.authz.Require(ctx, permissions.UsersCreate, permissions.PartnerScope(partnerID)); err != nil {
 		return users.User{}, false, err
 	}
+	if len(p.Problems) > 0 {
+		// The caller's problems are reported with every other one, even
+		// when the email names a user to attach (Prepare stores nothing).
+		_, err := s.users.Prepare(ctx, p)
+		return users.User{}, false, err
+	}
 	norm := users.NormalizeEmail(p.Email)
 	var prepared *storage.UserRecord
 	prepare := func() error {

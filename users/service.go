@@ -197,6 +197,9 @@ func (s *Service) Prepare(ctx context.Context, p CreateParams) (storage.UserReco
 		rec.Provider = "password"
 	}
 	fields := map[string]userkit.Problem{}
+	for k, v := range p.Problems {
+		fields[k] = v
+	}
 	if err := validate.Struct(profileOf(&rec)); err != nil {
 		mergeFields(fields, err)
 	}
@@ -336,39 +339,59 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Use
 // update is Update; extra, when set, runs in the same transaction after
 // the record is written (other services' parts of one operation).
 func (s *Service) update(ctx context.Context, id uuid.UUID, p UpdateParams, extra func(tx storage.Store, u User) error) (User, error) {
-	fields := map[string]userkit.Problem{}
-	checkVocabulary(fields, p.Vocabulary, p.Role, p.Timezone)
-	if p.DateOfBirth != nil {
-		checkBirth(fields, *p.DateOfBirth, s.clock.Now())
-	}
-	if len(fields) > 0 {
-		// Checked before the caller's rights only where the input alone is
-		// wrong; the profile as a whole is checked in the transaction.
-		if err := s.authz.RequireForUser(ctx, permissions.UsersUpdate, id); err != nil {
-			return User{}, err
-		}
-		return User{}, &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
-	}
 	pre, err := s.store.GetUser(ctx, id)
 	if err != nil && !errors.Is(err, userkit.ErrNotFound) {
 		return User{}, err
 	}
+	found := err == nil
 	wasAdmin := false
-	if err == nil && p.Vocabulary == Tyk {
+	if found && p.Vocabulary == Tyk {
 		if wasAdmin, err = s.authz.HoldsAll(ctx, id); err != nil {
 			return User{}, err
 		}
 	}
+	// Every problem of the input at once: the caller's, the vocabulary's,
+	// the password policy's and the profile's as it would be after the
+	// update. They are reported after the caller's rights are checked.
+	fields := map[string]userkit.Problem{}
+	for k, v := range p.Problems {
+		fields[k] = v
+	}
+	checkVocabulary(fields, p.Vocabulary, p.Role, p.Timezone)
+	if p.DateOfBirth != nil {
+		checkBirth(fields, *p.DateOfBirth, s.clock.Now())
+	}
+	if p.Password != nil {
+		if err := s.policy.Validate(*p.Password); err != nil {
+			mergeFields(fields, err)
+		}
+	}
+	if found {
+		next := pre
+		if err := applyUpdate(&next, effective(p, pre, wasAdmin)); err != nil {
+			mergeFields(fields, err)
+		}
+	}
 	eff := effective(p, pre, wasAdmin)
-	privileged := eff.Status != nil || eff.Role != nil || eff.Provider != nil || eff.MustResetPassword != nil
+	privileged := eff.Status != nil || eff.Role != nil || eff.Provider != nil || eff.MustResetPassword != nil || p.Password != nil
 	if privileged || !isSelf(ctx, id) {
 		if err := s.authz.RequireOnUser(ctx, permissions.UsersUpdate, id); err != nil {
 			return User{}, err
 		}
 	}
-	grantChange := p.Vocabulary == Tyk && eff.Role != nil && IsTykAdminRole(*eff.Role) != wasAdmin
+	grantChange := found && p.Vocabulary == Tyk && eff.Role != nil && IsTykAdminRole(*eff.Role) != wasAdmin
 	if grantChange {
 		if err := s.authz.Require(ctx, permissions.Action("*"), permissions.All); err != nil {
+			return User{}, err
+		}
+	}
+	if len(fields) > 0 {
+		return User{}, &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
+	}
+	var hash string
+	if p.Password != nil {
+		// Hashing is slow: outside the transaction, once the caller may.
+		if hash, err = s.hasher.hash(ctx, *p.Password); err != nil {
 			return User{}, err
 		}
 	}
@@ -395,6 +418,10 @@ func (s *Service) update(ctx context.Context, id uuid.UUID, p UpdateParams, extr
 		before := *r
 		if err := applyUpdate(r, q); err != nil {
 			return "", err
+		}
+		if hash != "" {
+			r.PasswordHash = hash
+			r.FailedLogins = 0
 		}
 		if reflect.DeepEqual(before, *r) {
 			unchanged = before

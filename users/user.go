@@ -98,6 +98,14 @@ type CreateParams struct {
 	// outside it are Invalid (see roles.go). An administrator role in the
 	// Tyk vocabulary also grants "*" on everything.
 	Vocabulary Vocabulary
+	// Problems are what the caller found wrong with the input before the
+	// service saw it (a wire value that does not decode into a field, a
+	// field its API requires). The service reports them together with its
+	// own, after it has checked that the caller may make the change at
+	// all, so that a refusal comes before any complaint about the input.
+	// Keys are the caller's (a field name it renders); on a key the
+	// service also uses, the caller's problem wins.
+	Problems map[string]userkit.Problem
 }
 
 // UpdateParams is a partial update: nil fields are left as they are.
@@ -129,6 +137,14 @@ type UpdateParams struct {
 	// Vocabulary is the one Role and Timezone are written in: writing back
 	// what it shows for the stored value is no change (see roles.go).
 	Vocabulary Vocabulary
+	// Password, when set, replaces the password as an administrator does
+	// (no current password asked), in the same transaction as the rest of
+	// the update. It must follow the policy (problems under "Password")
+	// and needs users.update on the user's managing scope even for the
+	// user themself, who changes their own with ChangePassword.
+	Password *string
+	// Problems are the caller's input problems, as in CreateParams.
+	Problems map[string]userkit.Problem
 }
 
 // ListParams filters and pages List. Zero values mean "no filter"; the

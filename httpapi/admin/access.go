@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -9,6 +10,7 @@ import (
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/users"
 )
 
 func (h *handlers) listResources() http.Handler {
@@ -168,32 +170,36 @@ const (
 	userPath                                // /users/{id}/grants
 )
 
-// grantsOf returns the grants of the principal in the path. GrantsOf runs
-// as the caller, so the service decides first (the principal itself, or
-// permissions.read on everything); only then is the id checked to name a
-// principal of the path's kind, as the system, since a permissions reader
-// need not also read users.
-func (h *handlers) grantsOf(r *http.Request, kind principalKind) (uuid.UUID, []permissions.Grant, error) {
+// principal returns the principal named by the path's {id}: the service
+// checks that the id names one of the path's kind.
+func principal(r *http.Request, kind principalKind) (permissions.Principal, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return uuid.Nil, nil, err
+		return permissions.Principal{}, err
 	}
-	grants, err := h.api.Permissions.GrantsOf(r.Context(), id)
-	if err != nil {
-		return uuid.Nil, nil, err
+	if kind == userPath {
+		return permissions.UserPrincipal(id), nil
 	}
-	sys := permissions.WithPrincipal(r.Context(), permissions.System)
-	switch kind {
-	case userPath:
-		_, err = h.api.Users.Get(sys, id)
-	default:
-		_, err = h.api.Permissions.GetServiceAccount(sys, id)
-	}
-	if err != nil {
-		return uuid.Nil, nil, err
-	}
-	return id, grants, nil
+	return permissions.ServiceAccountPrincipal(id), nil
 }
+
+// grantMissing renders the grant services' misses in this API's words.
+func grantMissing(err error, kind principalKind) error {
+	switch {
+	case errors.Is(err, permissions.ErrPrincipalNotFound) && kind == userPath:
+		return errUserNotFound
+	case errors.Is(err, permissions.ErrPrincipalNotFound):
+		return errServiceAccountNotFound
+	case errors.Is(err, permissions.ErrGrantNotFound):
+		return errNotFound
+	}
+	return err
+}
+
+var (
+	errUserNotFound           = userkit.Errorf(userkit.NotFound, "user not found")
+	errServiceAccountNotFound = userkit.Errorf(userkit.NotFound, "service account not found")
+)
 
 func (h *handlers) listGrants(kind principalKind) http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (list[grantDTO], error) {
@@ -201,14 +207,18 @@ func (h *handlers) listGrants(kind principalKind) http.Handler {
 		if err != nil {
 			return list[grantDTO]{}, err
 		}
-		_, grants, err := h.grantsOf(r, kind)
-		return listOf(pageOf(grants, func(g permissions.Grant) string { return g.ID.String() }, pr), err, toGrant)
+		who, err := principal(r, kind)
+		if err != nil {
+			return list[grantDTO]{}, err
+		}
+		grants, err := h.api.Permissions.PrincipalGrants(r.Context(), who)
+		return listOf(pageOf(grants, func(g permissions.Grant) string { return g.ID.String() }, pr), grantMissing(err, kind), toGrant)
 	})
 }
 
 func (h *handlers) addGrant(kind principalKind) http.Handler {
 	return core.Endpoint(h.api, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
-		id, _, err := h.grantsOf(r, kind)
+		who, err := principal(r, kind)
 		if err != nil {
 			return grantDTO{}, err
 		}
@@ -220,48 +230,43 @@ func (h *handlers) addGrant(kind principalKind) http.Handler {
 		if err != nil {
 			return grantDTO{}, err
 		}
-		g, err := h.api.Permissions.AddGrant(r.Context(), id, params)
+		g, err := h.api.Permissions.GrantTo(r.Context(), who, params)
 		if err != nil {
-			return grantDTO{}, err
+			return grantDTO{}, grantMissing(err, kind)
 		}
 		created(w, r, g.ID.String(), 0)
 		return toGrant(g), nil
 	})
 }
 
-// grant returns the grant in the path, NotFound unless it belongs to the
-// principal in the path.
-func (h *handlers) grant(r *http.Request, kind principalKind) (permissions.Grant, error) {
-	_, grants, err := h.grantsOf(r, kind)
+// grantIn reads the path's principal and grant ids.
+func grantIn(r *http.Request, kind principalKind) (permissions.Principal, uuid.UUID, error) {
+	who, err := principal(r, kind)
 	if err != nil {
-		return permissions.Grant{}, err
+		return who, uuid.Nil, err
 	}
 	gid, err := pathID(r, "grant_id")
-	if err != nil {
-		return permissions.Grant{}, err
-	}
-	for _, g := range grants {
-		if g.ID == gid {
-			return g, nil
-		}
-	}
-	return permissions.Grant{}, errNotFound
+	return who, gid, err
 }
 
 func (h *handlers) getGrant(kind principalKind) http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (grantDTO, error) {
-		g, err := h.grant(r, kind)
-		return toGrant(g), err
+		who, gid, err := grantIn(r, kind)
+		if err != nil {
+			return grantDTO{}, err
+		}
+		g, err := h.api.Permissions.PrincipalGrant(r.Context(), who, gid)
+		return toGrant(g), grantMissing(err, kind)
 	})
 }
 
 func (h *handlers) removeGrant(kind principalKind) http.Handler {
 	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-		g, err := h.grant(r, kind)
+		who, gid, err := grantIn(r, kind)
 		if err != nil {
 			return core.Empty{}, err
 		}
-		return core.Empty{}, h.api.Permissions.RemoveGrant(r.Context(), g.ID)
+		return core.Empty{}, grantMissing(h.api.Permissions.RevokeGrantOf(r.Context(), who, gid), kind)
 	})
 }
 
@@ -359,32 +364,23 @@ func (h *handlers) revokeKey() http.Handler {
 
 var errNoTokenSecret = userkit.Errorf(userkit.Internal, "admin: users/{id}/token needs Options.TokenSecret")
 
-// rotateToken makes a new API token for the user, revoking the old one. The
-// secret is checked first, so that a host without one does not revoke a
-// token it cannot replace.
+// rotateToken makes a new API token for the user, revoking the old one
+// (users.Service.MintToken, which needs the user themself or control of
+// the user). The secret is checked first, so that a host without one does
+// not revoke a token it cannot replace.
 func (h *handlers) rotateToken() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (tokenDTO, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return tokenDTO{}, err
 		}
-		if len(h.api.Opts.TokenSecret) == 0 {
+		secret := h.api.Opts.TokenSecret
+		if len(secret) == 0 {
 			return tokenDTO{}, errNoTokenSecret
 		}
-		// A portal administrator's token acts as the system (Tyk API), so
-		// minting one needs "*" on everything.
-		u, err := h.api.Users.Get(r.Context(), id)
-		if err != nil {
-			return tokenDTO{}, err
-		}
-		if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
-			return tokenDTO{}, err
-		}
-		u, err = h.api.Users.RotateToken(r.Context(), id)
-		if err != nil {
-			return tokenDTO{}, err
-		}
-		tok, err := httpapi.UserToken(h.api.Opts.TokenSecret, u)
+		u, tok, err := h.api.Users.MintToken(r.Context(), id, func(u users.User) (string, error) {
+			return httpapi.UserToken(secret, u)
+		})
 		if err != nil {
 			return tokenDTO{}, err
 		}

@@ -53,13 +53,17 @@
 //     (it stays in the audit log) and a second DELETE is 404.
 //   - POST /users/{id}/token rotates the user's API token (the old one
 //     stops working) and returns {"token", "created_at"} with 200: the only
-//     place besides the Tyk API's JWTToken where a user token is shown. It
-//     needs Options.TokenSecret (500 without one, with nothing rotated).
+//     place besides the Tyk API's JWTToken where a user token is shown
+//     (users.Service.MintToken). It needs the user themself or users.update
+//     on the user's managing scope and every grant the user holds, and
+//     Options.TokenSecret (500 without one, with nothing rotated).
 //   - Grants: GET and POST /service-accounts/{id}/grants and
-//     /users/{id}/grants, GET and DELETE …/grants/{grant_id}. They resolve
-//     the principal through GrantsOf, so they need permissions.read (or
-//     being that principal) besides their own action; an id of the other
-//     principal kind is 404.
+//     /users/{id}/grants, GET and DELETE …/grants/{grant_id}, each one
+//     permissions.Service call (PrincipalGrants, PrincipalGrant, GrantTo,
+//     RevokeGrantOf): reading needs permissions.read (or being that
+//     principal), adding permissions.create and holding the grant,
+//     removing permissions.delete, checked first; an id of the other
+//     principal kind is then 404.
 //     A grant's scope is "*", "partner:<partner id>" or
 //     "portal:<portal id>"; an action may end in "*" ("users.*").
 //

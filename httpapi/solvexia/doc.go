@@ -58,13 +58,22 @@
 //     "mona.benson"). Solvexia's "template.mona.benson" carries its tenant
 //     name, which a userkit host does not have; it is read-only.
 //   - GET /users returns every user, in the store's order (creation order),
-//     as documented (no paging); the handler pages through the service
-//     internally. It needs users.read on everything.
-//   - Every /users/{userId}… endpoint first reads the user, so it needs
-//     users.read on the user (a principal that may not read every user gets
-//     403, not 404, for unknown numbers, and learns nothing about who
-//     exists). Update also needs users.update; the permission endpoints need
-//     permissions.read / permissions.update / permissions.delete.
+//     as documented (no paging), as one JSON array streamed while the
+//     service reads keyset pages of 500 (users.Service.ListAll), so a
+//     request's memory does not grow with the number of users. It needs
+//     users.read on everything. An error after the first page can no longer
+//     change the status: the response is cut off (never a complete-looking
+//     array) and the error logged.
+//   - Each endpoint makes one service call, which checks the caller's
+//     rights before it looks at the body: a caller without them gets 403
+//     whatever the body holds, and 400 only when allowed (malformed JSON
+//     and a malformed If-Match are 400 first, as they are not the
+//     service's). GET needs users.read on the user, update users.update on
+//     the user's managing scope (membership of a partner is not enough),
+//     the permission endpoints permissions.read / permissions.update /
+//     permissions.delete on everything. An unknown number is 404 only for
+//     callers holding that action on everything, 403 for others, who learn
+//     nothing about who exists.
 //   - Create requires all six documented fields. The password must satisfy
 //     the users service's policy, whose default is the documented rule (at
 //     least 10 characters with a digit and an upper-case letter; at most
@@ -83,11 +92,18 @@
 //     case-insensitively (Go's encoding/json, like ASP.NET).
 //   - Enum values (userRole, accountStatus, timezone, permission role) are
 //     matched case-insensitively and stored in their documented spelling.
-//     userRole is stored in users.User.Role, shared with other APIs: a user
-//     whose stored role is not one of the four shows as "Subscriber". The
-//     timezone is stored verbatim in users.User.Timezone; a stored value
-//     that is not one of the 137 documented names (e.g. an IANA name set
-//     through another API) shows as null. userkit attaches no authority to
+//     userRole is stored in users.User.Role, shared with other APIs, and
+//     shown through users.ShowRole in the Solvexia vocabulary: a role set
+//     through the Tyk API shows as its nearest Solvexia role
+//     (consumer-admin as ClientAdmin, consumer-team-member as Subscriber,
+//     the administrator labels as SVXAdmin), anything else as Subscriber.
+//     The timezone is stored verbatim in users.User.Timezone; a stored
+//     value that is not one of the 137 documented names (e.g. an IANA name
+//     set through another API, or none) shows as
+//     users.DefaultSolvexiaTimezone, never null. Updates are written in
+//     the Solvexia vocabulary (users.Solvexia), so posting back exactly the
+//     user just read changes nothing (no new version, no audit event),
+//     whichever API stored the values. userkit attaches no authority to
 //     userRole: what a caller may do comes from its grants.
 //   - accountStatus Active, Suspended and Locked are users.Status active,
 //     suspended and locked; setting Active unlocks a locked user.

@@ -71,15 +71,11 @@ func toListItem(u users.User) userListItem {
 	return userListItem{ID: formatUserID(u.Num), LoginName: u.LoginName}
 }
 
+// toUser renders a user. Role and timezone are shown in Solvexia's
+// vocabulary (users.ShowRole, users.ShowTimezone), whatever another API
+// stored, so that posting back the user just read changes nothing.
 func toUser(u users.User) userDTO {
-	role := u.Role
-	if !userRoles.has(role) {
-		role = roleSubscriber // a role set through another API, or none
-	}
-	tz := u.Timezone
-	if !timezoneEnum.has(tz) {
-		tz = "" // e.g. an IANA name set through another API: not in the enum
-	}
+	tz := users.ShowTimezone(users.Solvexia, u.Timezone)
 	return userDTO{
 		ID:                formatUserID(u.Num),
 		FirstName:         u.FirstName,
@@ -95,7 +91,7 @@ func toUser(u users.User) userDTO {
 		PhoneNumberLand:   nullable(u.PhoneLand),
 		PhoneNumberMobile: nullable(u.PhoneMobile),
 		Timezone:          nullable(tz),
-		UserRole:          role,
+		UserRole:          users.ShowRole(users.Solvexia, u.Role, false),
 	}
 }
 
@@ -110,11 +106,13 @@ type createUserRequest struct {
 	Timezone  string `json:"timezone"`
 }
 
-// params checks what the users service cannot know (presence of the
-// fields Solvexia requires, the enums) and returns the service's params.
-// Formats, lengths and the password policy are the service's to check.
-// Problems are keyed by wire name.
-func (c createUserRequest) params() (users.CreateParams, error) {
+// params returns the service's params in the Solvexia vocabulary. What
+// only Solvexia requires (presence of every field, its enums, matched
+// case-insensitively) goes with them as the input's problems, which the
+// service reports after checking the caller's rights, with its own
+// (formats, lengths, the password policy). Problems are keyed by wire
+// name.
+func (c createUserRequest) params() users.CreateParams {
 	fields := map[string]userkit.Problem{}
 	for name, v := range map[string]string{
 		"email": c.Email, "firstName": c.FirstName, "lastName": c.LastName,
@@ -126,13 +124,18 @@ func (c createUserRequest) params() (users.CreateParams, error) {
 	}
 	role := enumField(fields, "userRole", userRoles, c.UserRole)
 	tz := enumField(fields, "timezone", timezoneEnum, c.Timezone)
-	if len(fields) > 0 {
-		return users.CreateParams{}, invalid(fields)
-	}
 	return users.CreateParams{
 		Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
 		Password: c.Password, Role: role, Timezone: tz,
-	}, nil
+		Vocabulary: users.Solvexia, Problems: problemsOrNil(fields),
+	}
+}
+
+func problemsOrNil(fields map[string]userkit.Problem) map[string]userkit.Problem {
+	if len(fields) == 0 {
+		return nil
+	}
+	return fields
 }
 
 // enumField parses v as a value of e into fields' problems; an empty v is
@@ -146,10 +149,6 @@ func enumField(fields map[string]userkit.Problem, name string, e enum, v string)
 		fields[name] = e.problem
 	}
 	return out
-}
-
-func invalid(fields map[string]userkit.Problem) error {
-	return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
 }
 
 // nullString is an update field that tells absent, null and a string
@@ -192,11 +191,13 @@ type updateUserRequest struct {
 	UserRole          nullString `json:"userRole"`
 }
 
-// params returns the service's partial update. Optional text fields are
-// cleared by null (or ""); the fields a user must have (names, email,
-// status, timezone, role) refuse null.
-func (u updateUserRequest) params() (users.UpdateParams, error) {
-	var p users.UpdateParams
+// params returns the service's partial update in the Solvexia
+// vocabulary. Optional text fields are cleared by null (or ""); the fields
+// a user must have (names, email, status, timezone, role) refuse null.
+// Values that do not decode go with the update as its problems (keyed by
+// wire name), reported after the caller's rights are checked.
+func (u updateUserRequest) params() users.UpdateParams {
+	p := users.UpdateParams{Vocabulary: users.Solvexia}
 	fields := map[string]userkit.Problem{}
 	required := func(name string, f nullString) *string {
 		switch {
@@ -258,10 +259,8 @@ func (u updateUserRequest) params() (users.UpdateParams, error) {
 		}
 		p.DateOfBirth = &dob
 	}
-	if len(fields) > 0 {
-		return users.UpdateParams{}, invalid(fields)
-	}
-	return p, nil
+	p.Problems = problemsOrNil(fields)
+	return p
 }
 
 // permissionDTO is Solvexia's "Permission".
@@ -287,12 +286,12 @@ type setPermissionRequest struct {
 	Role string `json:"role"`
 }
 
-// permissionRole checks a permission role from a body; problems go into
-// fields under "role".
-func permissionRole(fields map[string]userkit.Problem, role string) permissions.Role {
-	if role == "" {
-		fields["role"] = userkit.Problem{Rule: userkit.RuleRequired}
-		return ""
+// permissionRole is the documented spelling of a permission role matched
+// case-insensitively, or role as it came: the service refuses an empty or
+// unknown one after checking the caller's rights.
+func permissionRole(role string) permissions.Role {
+	if v, ok := permissionRoles.parse(role); ok {
+		return permissions.Role(v)
 	}
-	return permissions.Role(enumField(fields, "role", permissionRoles, role))
+	return permissions.Role(role)
 }

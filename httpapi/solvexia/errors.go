@@ -69,11 +69,24 @@ func newErrorWriter(log *slog.Logger) core.ErrorWriter {
 // fieldMessage renders per-field problems as one sentence per field,
 // sorted by wire name: "email: must be a valid email address; password: …".
 func fieldMessage(fields map[string]userkit.Problem) string {
-	parts := make([]string, 0, len(fields))
+	// A problem found on the wire (keyed by wire name: a required field
+	// left out, a value outside an enum) wins over the service's for the
+	// same field.
+	byWire := make(map[string]userkit.Problem, len(fields))
 	for name, problem := range fields {
-		if wire, ok := wireFields[name]; ok {
-			name = wire
+		if _, service := wireFields[name]; !service {
+			byWire[name] = problem
 		}
+	}
+	for name, problem := range fields {
+		if wire, service := wireFields[name]; service {
+			if _, seen := byWire[wire]; !seen {
+				byWire[wire] = problem
+			}
+		}
+	}
+	parts := make([]string, 0, len(byWire))
+	for name, problem := range byWire {
 		parts = append(parts, name+": "+core.Text(problem))
 	}
 	sort.Strings(parts)

@@ -125,7 +125,10 @@ func TestGoldenPermissions(t *testing.T) {
 }
 
 // TestForeignValues shows how values set through other APIs render: a role
-// outside the enum is "Subscriber", a timezone outside it is null.
+// outside the enum is Solvexia's nearest role (users.ShowRole: Tyk's
+// consumer-admin is ClientAdmin), a timezone outside it is the neutral
+// users.DefaultSolvexiaTimezone, never null, so that posting the user back
+// is accepted and changes nothing.
 func TestForeignValues(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)

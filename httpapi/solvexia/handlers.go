@@ -10,45 +10,49 @@ import (
 	"github.com/userkit/userkit/users"
 )
 
-// handlers are the operations of the API. Each authenticates through
-// core (the principal is in the request context) and leaves every
-// permission check to the services.
+// handlers are the operations of the API. Each decodes, makes one service
+// call and encodes; the services check every permission, before they look
+// at the input (403 before 400). The principal is in the request context.
 type handlers struct {
 	api *core.API
 }
 
-// user returns the user named by the {userId} path value. It needs
-// users.read on the user; an id that names no user is NotFound.
-func (h *handlers) user(r *http.Request) (users.User, error) {
-	num, err := parseUserID(r.PathValue("userId"))
-	if err != nil {
-		return users.User{}, err
-	}
-	u, err := h.api.Users.GetByNum(r.Context(), num)
-	if errors.Is(err, userkit.ErrNotFound) {
-		return users.User{}, errUserNotFound
-	}
-	return u, err
+// userNum reads the {userId} path value.
+func userNum(r *http.Request) (int64, error) {
+	return parseUserID(r.PathValue("userId"))
 }
 
-// listUsers answers GET /users: every user as {id, loginName}.
-func (h *handlers) listUsers(_ http.ResponseWriter, r *http.Request) ([]userListItem, error) {
-	all, err := allUsers(r.Context(), h.api.Users, listPageSize)
-	if err != nil {
-		return nil, err
+// userMissing answers a miss of the user in the path as Solvexia does.
+func userMissing(err error) error {
+	if errors.Is(err, userkit.ErrNotFound) {
+		return errUserNotFound
 	}
-	out := make([]userListItem, len(all))
-	for i, u := range all {
-		out[i] = toListItem(u)
-	}
-	return out, nil
+	return err
+}
+
+// listUsers answers GET /users: every user as {id, loginName}. Solvexia's
+// list has no paging, so the answer is one array, streamed as the
+// service's keyset pages come in (users.Service.ListAll).
+func (h *handlers) listUsers(_ http.ResponseWriter, r *http.Request) (core.Array[userListItem], error) {
+	all := h.api.Users.ListAll(r.Context(), users.ListParams{PageRequest: userkit.PageRequest{Limit: listPageSize}})
+	return core.StreamArray(func(yield func(userListItem, error) bool) {
+		for u, err := range all {
+			if !yield(toListItem(u), err) {
+				return
+			}
+		}
+	})
 }
 
 // getUser answers GET /users/{userId}.
 func (h *handlers) getUser(w http.ResponseWriter, r *http.Request) (userDTO, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return userDTO{}, err
+	}
+	u, err := h.api.Users.GetByNum(r.Context(), num)
+	if err != nil {
+		return userDTO{}, userMissing(err)
 	}
 	core.SetETag(w, u.Version)
 	return toUser(u), nil
@@ -60,11 +64,7 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return userDTO{}, err
 	}
-	p, err := in.params()
-	if err != nil {
-		return userDTO{}, err
-	}
-	u, err := h.api.Users.Create(r.Context(), p)
+	u, err := h.api.Users.Create(r.Context(), in.params())
 	if err != nil {
 		return userDTO{}, err
 	}
@@ -73,9 +73,10 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 }
 
 // updateUser answers POST /users/{userId}: a partial update of the
-// documented fields, compare-and-set when If-Match is sent.
+// documented fields, compare-and-set when If-Match is sent. Writing back
+// exactly the user just read changes nothing.
 func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userDTO, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return userDTO{}, err
 	}
@@ -87,17 +88,11 @@ func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return userDTO{}, err
 	}
-	p, err := in.params()
-	if err != nil {
-		return userDTO{}, err
-	}
+	p := in.params()
 	p.Version = version
-	if err := h.api.RequireAllForAdmin(r.Context(), u); err != nil {
-		return userDTO{}, err
-	}
-	u, err = h.api.Users.Update(r.Context(), u.ID, p)
+	u, err := h.api.Users.UpdateByNum(r.Context(), num, p)
 	if err != nil {
-		return userDTO{}, err
+		return userDTO{}, userMissing(err)
 	}
 	core.SetETag(w, u.Version)
 	return toUser(u), nil
@@ -105,13 +100,13 @@ func (h *handlers) updateUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 
 // listPermissions answers GET /users/{userId}/permissions.
 func (h *handlers) listPermissions(_ http.ResponseWriter, r *http.Request) ([]permissionDTO, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return nil, err
 	}
-	roles, err := h.api.Permissions.RolesOfUser(r.Context(), u.ID)
+	roles, err := h.api.Permissions.RolesOfUserByNum(r.Context(), num)
 	if err != nil {
-		return nil, err
+		return nil, userMissing(err)
 	}
 	out := make([]permissionDTO, len(roles))
 	for i, role := range roles {
@@ -124,7 +119,7 @@ func (h *handlers) listPermissions(_ http.ResponseWriter, r *http.Request) ([]pe
 // already has a role on the resource gets the new one (Solvexia does not
 // say; an upsert matches its "add or update" endpoint).
 func (h *handlers) addPermission(w http.ResponseWriter, r *http.Request) (permissionDTO, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return permissionDTO{}, err
 	}
@@ -132,21 +127,13 @@ func (h *handlers) addPermission(w http.ResponseWriter, r *http.Request) (permis
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
-	fields := map[string]userkit.Problem{}
-	if in.ResourceID == "" {
-		fields["resourceId"] = userkit.Problem{Rule: userkit.RuleRequired}
-	}
-	role := permissionRole(fields, in.Role)
-	if len(fields) > 0 {
-		return permissionDTO{}, invalid(fields)
-	}
-	return h.setRole(r, u, in.ResourceID, role)
+	return h.setRole(r, num, in.ResourceID, in.Role)
 }
 
 // setPermission answers POST /users/{userId}/permissions/{resourceId}:
 // add or update the user's role on the resource.
 func (h *handlers) setPermission(w http.ResponseWriter, r *http.Request) (permissionDTO, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return permissionDTO{}, err
 	}
@@ -154,17 +141,15 @@ func (h *handlers) setPermission(w http.ResponseWriter, r *http.Request) (permis
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return permissionDTO{}, err
 	}
-	fields := map[string]userkit.Problem{}
-	role := permissionRole(fields, in.Role)
-	if len(fields) > 0 {
-		return permissionDTO{}, invalid(fields)
-	}
-	return h.setRole(r, u, r.PathValue("resourceId"), role)
+	return h.setRole(r, num, r.PathValue("resourceId"), in.Role)
 }
 
-func (h *handlers) setRole(r *http.Request, u users.User, resourceID string, role permissions.Role) (permissionDTO, error) {
-	rr, err := h.api.Permissions.SetRole(r.Context(), u.ID, resourceID, role)
-	if err != nil {
+func (h *handlers) setRole(r *http.Request, num int64, resourceID, role string) (permissionDTO, error) {
+	rr, err := h.api.Permissions.SetRoleByNum(r.Context(), num, resourceID, permissionRole(role))
+	switch {
+	case errors.Is(err, permissions.ErrUserNotFound):
+		return permissionDTO{}, errUserNotFound
+	case err != nil:
 		return permissionDTO{}, renameFields(err, permissionFields)
 	}
 	return toPermission(rr), nil
@@ -176,12 +161,15 @@ var errNoPermission = userkit.Errorf(userkit.NotFound, "the user has no permissi
 // deletePermission answers DELETE /users/{userId}/permissions/{resourceId}
 // with 200 and an empty body, as documented.
 func (h *handlers) deletePermission(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-	u, err := h.user(r)
+	num, err := userNum(r)
 	if err != nil {
 		return core.Empty{}, err
 	}
-	err = h.api.Permissions.RevokeRole(r.Context(), u.ID, r.PathValue("resourceId"))
-	if errors.Is(err, userkit.ErrNotFound) {
+	err = h.api.Permissions.RevokeRoleByNum(r.Context(), num, r.PathValue("resourceId"))
+	switch {
+	case errors.Is(err, permissions.ErrUserNotFound):
+		err = errUserNotFound
+	case errors.Is(err, userkit.ErrNotFound):
 		err = errNoPermission
 	}
 	return core.Empty{}, err

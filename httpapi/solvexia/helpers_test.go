@@ -2,6 +2,7 @@ package solvexia
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,7 +92,7 @@ func (s *server) resource(t testing.TB, id, name string) {
 func (s *server) snapshot(t testing.TB) string {
 	t.Helper()
 	ctx := s.env.Sys
-	all, err := allUsers(ctx, s.env.Svc.Users, listPageSize)
+	all, err := allUsers(ctx, s.env.Svc.Users)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,3 +148,15 @@ func errorOf(t *testing.T, w *httptest.ResponseRecorder, status int, message str
 
 // path joins format and args like fmt.Sprintf, for readability.
 func path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// allUsers collects every user through the service's iterator.
+func allUsers(ctx context.Context, us *users.Service) ([]users.User, error) {
+	var out []users.User
+	for u, err := range us.ListAll(ctx, users.ListParams{}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

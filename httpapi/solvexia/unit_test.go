@@ -1,7 +1,6 @@
 package solvexia
 
 import (
-	"fmt"
 	"net/http"
 	"testing"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/users"
 )
 
 func TestUserIDs(t *testing.T) {
@@ -45,28 +43,6 @@ func TestEnums(t *testing.T) {
 		_, ok := accountStatuses.parse(wire)
 		is.True(ok) // and agree with the enum
 	}
-}
-
-// TestAllUsersPages checks that the list walks every page of the service.
-func TestAllUsersPages(t *testing.T) {
-	t.Parallel()
-	is := is.New(t)
-	s := newServer(t)
-	var want []string
-	for i := range 5 {
-		u, err := s.env.Svc.Users.Create(s.env.Sys, users.CreateParams{
-			Email: fmt.Sprintf("user%d@sample.com", i), FirstName: "User", LastName: fmt.Sprint(i),
-		})
-		is.NoErr(err)
-		want = append(want, formatUserID(u.Num))
-	}
-	all, err := allUsers(s.env.Sys, s.env.Svc.Users, 2)
-	is.NoErr(err)
-	var got []string
-	for _, u := range all {
-		got = append(got, formatUserID(u.Num))
-	}
-	is.Equal(got, want) // every user across three pages, in creation order
 }
 
 // TestPrefix mounts the API under a host prefix.

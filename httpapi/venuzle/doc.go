@@ -26,10 +26,14 @@
 // "Authorization: Bearer <credential>" (a service-account key "sk:…" or a
 // user API token), or the host's core.Authenticator. Every call needs the
 // seed's action (users.read, users.create, users.update, users.delete)
-// granted on the partner or on everything; the services enforce it. The
-// handlers resolve the integer ids as the system principal and check the
-// action on the partner before looking up the user, so a caller without
-// access gets 403 and can never tell a member from a stranger.
+// granted on the partner or on everything. Each handler makes one
+// partners.Service call by the path's numbers (ListUsersByNum,
+// AddUserByNum, GetMember, UpdateMember, RemoveMember, MemberPartners),
+// which checks the action on the partner before looking up the user, so a
+// caller without access gets 403 (before any 422) and can never tell a
+// member from a stranger. Membership is not ownership: changing a member's
+// profile or password needs users.update on the partner that manages the
+// user, so attaching someone else's user by email gives no control.
 //
 // # Choices where the document is silent
 //
@@ -83,15 +87,18 @@
 //     new_password means no password change (Laravel's nullable); a
 //     non-empty one must meet the password policy and equal
 //     new_password_confirmation ("The new password field confirmation does
-//     not match."). The whole request is validated first, so a rejected
-//     request changes nothing; then the profile is updated and the password
-//     set. The seed shows "{}", but the answer is 200 {"data": user} with
+//     not match."). Every invalid field is listed at once; a new password
+//     that breaks the policy and does not match its confirmation lists
+//     both sentences under new_password, as Laravel's "confirmed" rule
+//     does. The profile and the password are written in one transaction,
+//     so a rejected request changes nothing. The seed shows "{}", but the answer is 200 {"data": user} with
 //     the new ETag, which is what Laravel resources return and what clients
 //     need for the next If-Match. A taken email is 422 on email.
 //   - GET, POST and PUT answers carry an ETag (the user's version); PUT
 //     honours If-Match (stale → 412, nothing changed).
 //   - Delete answers 200 {} (the seed). It detaches the user from the
-//     partner and deletes the user when that was their last partner.
+//     partner; only the managing partner's detach of a user in no other
+//     partner or portal deletes the user.
 //   - User partners: {"data": [{"id", "name"}]}, in the order the user
 //     joined them, leaving out partners the caller has no access to.
 package venuzle

@@ -44,7 +44,8 @@ type createDTO struct {
 }
 
 func (d createDTO) params() users.CreateParams {
-	return users.CreateParams{Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Password: d.Password}
+	return users.CreateParams{Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Password: d.Password,
+		Problems: d.missing()}
 }
 
 // updateDTO holds the only fields a client may set on update; nil leaves a
@@ -57,14 +58,22 @@ type updateDTO struct {
 	NewPasswordConfirmation *string `json:"new_password_confirmation"`
 }
 
-// profileChanged reports whether the update touches the profile (and not
-// only the password).
-func (d updateDTO) profileChanged() bool {
-	return d.FirstName != nil || d.LastName != nil || d.Email != nil
+// params is the service's update: the profile fields, and the new
+// password with its confirmation. An empty new_password is no change, as
+// Laravel's ConvertEmptyStringsToNull makes it.
+func (d updateDTO) params(version *int64) partners.MemberUpdate {
+	return partners.MemberUpdate{
+		Profile:                 users.UpdateParams{Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Version: version},
+		NewPassword:             deref(d.NewPassword),
+		NewPasswordConfirmation: deref(d.NewPasswordConfirmation),
+	}
 }
 
-func (d updateDTO) params(version *int64) users.UpdateParams {
-	return users.UpdateParams{Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Version: version}
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // listDTO is the Laravel paginated resource collection of the seed.

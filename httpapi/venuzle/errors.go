@@ -33,34 +33,10 @@ var wireFields = map[string]string{
 	"LastName":  "last_name",
 	"Password":  "password",
 	"Search":    "search",
-}
-
-// problems collects field problems under their wire names, so that a 422
-// lists every invalid field at once, as Laravel's validator does. The
-// first problem of a field wins.
-type problems map[string]userkit.Problem
-
-// add records the services' field problems, renaming fields through
-// rename first (nil for none), then through wireFields.
-func (ps problems) add(fields map[string]userkit.Problem, rename map[string]string) {
-	for name, p := range fields {
-		if to, ok := rename[name]; ok {
-			name = to
-		} else if to, ok := wireFields[name]; ok {
-			name = to
-		}
-		if _, seen := ps[name]; !seen {
-			ps[name] = p
-		}
-	}
-}
-
-// err returns the collected problems as one Invalid error, or nil.
-func (ps problems) err() error {
-	if len(ps) == 0 {
-		return nil
-	}
-	return &userkit.Error{Kind: userkit.Invalid, Message: msgInvalid, Fields: ps}
+	// Laravel's "confirmed" rule reports a mismatch on the field itself,
+	// so both problems of a new password are listed under new_password.
+	"NewPassword":             "new_password",
+	"NewPasswordConfirmation": "new_password",
 }
 
 // writeError is the core.ErrorWriter of this API: Laravel's "errors"
@@ -69,12 +45,24 @@ func writeError(w http.ResponseWriter, _ *http.Request, f core.Failure) {
 	msg := f.Message
 	switch {
 	case len(f.Fields) > 0 && f.Status == http.StatusUnprocessableEntity:
+		// The problems found on the wire (keyed by wire name, e.g. a
+		// blank required field) win over the services' for the same
+		// field, as Laravel stops at a failed "required".
 		errs := make(map[string][]string, len(f.Fields))
 		for name, p := range f.Fields {
-			if to, ok := wireFields[name]; ok {
-				name = to
+			if _, service := wireFields[name]; !service {
+				errs[name] = append(errs[name], sentence(name, p))
 			}
-			errs[name] = append(errs[name], sentence(name, p))
+		}
+		wire := make(map[string]bool, len(errs))
+		for name := range errs {
+			wire[name] = true
+		}
+		for name, p := range f.Fields {
+			to, service := wireFields[name]
+			if service && !wire[to] {
+				errs[to] = append(errs[to], sentence(to, p))
+			}
 		}
 		for _, s := range errs {
 			sort.Strings(s)

@@ -43,6 +43,8 @@ func Endpoint[Out any](a *API, status int, op func(w http.ResponseWriter, r *htt
 		case result:
 			status, body := v.result()
 			Encode(w, status, body)
+		case streamer:
+			v.stream(a, w, r, status)
 		default:
 			Encode(w, status, out)
 		}
