@@ -189,7 +189,7 @@ func (s *Service) SaveTeam(ctx context.Context, orgNum, teamNum int64, p TeamSav
 		out     storage.TeamRecord
 		members []users.User
 	)
-	err = txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
+	err = txn.Update(ctx, s.store, storage.KindPartner, t.PartnerID.String(), func(tx storage.Store) error {
 		rec, err := tx.GetTeam(ctx, t.ID)
 		if err != nil {
 			return err

@@ -123,7 +123,8 @@ func (s *Service) GetByNum(ctx context.Context, num int64) (Partner, error) {
 // Update renames the partner, and its default team with it. It needs
 // partners.update on the partner. With p.Version set the update is
 // compare-and-set (a stale version is PreconditionFailed); without it,
-// concurrent changes are retried so none is lost.
+// concurrent changes wait for each other (txn.Update locks the partner),
+// so none fails or is lost.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Partner, error) {
 	if err := s.authz.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(id)); err != nil {
 		return Partner{}, err
@@ -136,7 +137,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Par
 		p.Name = &name
 	}
 	var out storage.PartnerRecord
-	err := txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindPartner, id.String(), func(tx storage.Store) error {
 		rec, err := tx.GetPartner(ctx, id)
 		if err != nil {
 			return err

@@ -92,7 +92,8 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 		return Team{}, userkit.FieldError("Name", userkit.Problem{Rule: userkit.RuleImmutable, Param: "the default team is named after its partner; rename the partner"})
 	}
 	var out storage.TeamRecord
-	err = txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
+	// The partner's lock, as a partner's rename writes its default team.
+	err = txn.Update(ctx, s.store, storage.KindPartner, rec.PartnerID.String(), func(tx storage.Store) error {
 		rec, err := tx.GetTeam(ctx, id)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/storage"
 )
@@ -220,7 +221,7 @@ func (s *Service) UpdateServiceAccount(ctx context.Context, id uuid.UUID, p Serv
 		rec    storage.ServiceAccountRecord
 		grants []storage.GrantRecord
 	)
-	err := s.store.InTx(ctx, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindServiceAccount, id.String(), func(tx storage.Store) error {
 		var err error
 		if rec, err = tx.GetServiceAccount(ctx, id); err != nil {
 			return err

@@ -152,7 +152,7 @@ func (s *Service) UpdateResource(ctx context.Context, id string, p ResourceUpdat
 		p.Name = &name
 	}
 	var rec storage.ResourceRecord
-	err := txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindResource, id, func(tx storage.Store) error {
 		var err error
 		rec, err = tx.GetResource(ctx, id)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
@@ -176,7 +177,7 @@ func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p Attribute
 		p.Label = &label
 	}
 	var rec storage.AttributeRecord
-	err := s.store.InTx(ctx, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindAttribute, id.String(), func(tx storage.Store) error {
 		var err error
 		if rec, err = tx.GetAttribute(ctx, id); err != nil {
 			return err

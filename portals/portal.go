@@ -188,7 +188,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Por
 		p.Name = &name
 	}
 	var rec storage.PortalRecord
-	err := txn.Update(ctx, s.store, p.Version == nil, nil, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindPortal, id.String(), func(tx storage.Store) error {
 		var err error
 		if rec, err = tx.GetPortal(ctx, id); err != nil {
 			return err

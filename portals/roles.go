@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
 )
@@ -104,7 +105,7 @@ func (s *Service) UpdateRole(ctx context.Context, id uuid.UUID, p RoleUpdatePara
 		}
 	}
 	var rec storage.PortalRoleRecord
-	err := s.store.InTx(ctx, func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindPortalRole, id.String(), func(tx storage.Store) error {
 		var err error
 		if rec, err = tx.GetPortalRole(ctx, id); err != nil {
 			return err

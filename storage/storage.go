@@ -19,12 +19,11 @@ type UserStore interface {
 	UpdateUser(ctx context.Context, rec UserRecord, expectVersion int64) error
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 	ListUsers(ctx context.Context, f UserFilter, p userkit.PageRequest) (userkit.Page[UserRecord], error)
-	// LockUser holds the user's row lock until the transaction ends, so that
-	// transactions deciding about one user's memberships run one after the
+	// LockUser is Lock(ctx, KindUser, id.String()). Transactions deciding
+	// about one user's memberships take it, so that they run one after the
 	// other: removing a user's last partner deletes the user, and without
 	// the lock a concurrent attach to another partner could be deleted with
-	// it. NotFound when the user does not exist. Outside InTx it only
-	// checks that the user exists.
+	// it.
 	LockUser(ctx context.Context, id uuid.UUID) error
 	// LoginNamesWithPrefix returns the login names that equal prefix or start
 	// with it, so a service can pick the next free "mona.benson2".
@@ -187,7 +186,42 @@ type Store interface {
 	// InTx runs fn in one transaction: fn's changes through tx are committed
 	// together when fn returns nil and discarded when it returns an error
 	// (which InTx returns). Calling InTx on a tx runs fn in the same
-	// transaction. Adapters may retry fn on serialization failures, so fn
+	// transaction. Adapters may retry fn on serialization failures or
+	// deadlocks (a transaction retry, the only one a store makes), so fn
 	// must not have effects outside tx.
 	InTx(ctx context.Context, fn func(tx Store) error) error
+
+	// Lock holds the row lock of the record of kind with the ID until the
+	// transaction ends, so that read-modify-writes of one record run one
+	// after the other: a second Lock of the same record waits until the
+	// first transaction commits or rolls back, and then reads what it
+	// wrote. id is the record's ID as text (uuid.UUID.String(); a
+	// resource's own ID). It is NotFound when the record does not exist
+	// (an ID that is not a valid UUID included), Internal for a kind not
+	// listed below. Outside InTx it only checks that the record exists.
+	//
+	// Take the lock before the transaction reads anything: on MySQL and
+	// MariaDB (REPEATABLE READ) the first plain read fixes the snapshot
+	// every later plain read sees, so a read made before the lock would
+	// not see the writer the lock waited for. PostgreSQL and MySQL use
+	// SELECT … FOR UPDATE; SQLite's BEGIN IMMEDIATE and the memory store's
+	// transaction lock already run writers one at a time, so there it only
+	// checks that the record exists.
+	Lock(ctx context.Context, kind RecordKind, id string) error
 }
+
+// RecordKind names a kind of record that Store.Lock can lock.
+type RecordKind string
+
+// The kinds of record Store.Lock can lock: each that a service updates
+// with a read-modify-write.
+const (
+	KindUser           RecordKind = "user"
+	KindPartner        RecordKind = "partner"
+	KindTeam           RecordKind = "team"
+	KindPortal         RecordKind = "portal"
+	KindPortalRole     RecordKind = "portal role"
+	KindAttribute      RecordKind = "attribute"
+	KindResource       RecordKind = "resource"
+	KindServiceAccount RecordKind = "service account"
+)

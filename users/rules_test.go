@@ -146,9 +146,11 @@ type racyTx struct {
 	locked *uuid.UUID
 }
 
-func (t racyTx) LockUser(ctx context.Context, id uuid.UUID) error {
-	*t.locked = id
-	return t.Store.LockUser(ctx, id)
+func (t racyTx) Lock(ctx context.Context, kind storage.RecordKind, id string) error {
+	if kind == storage.KindUser {
+		*t.locked = uuid.MustParse(id)
+	}
+	return t.Store.Lock(ctx, kind, id)
 }
 
 func (t racyTx) UpdateUser(ctx context.Context, rec storage.UserRecord, expect int64) error {

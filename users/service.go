@@ -579,15 +579,15 @@ func (s *Service) mutate(ctx context.Context, id uuid.UUID, expect *int64, chang
 // mutateTx reads the user, lets change edit the record and writes it back
 // with an audit event (of the action change returns, none when "") in one
 // transaction, then runs extra (when set) in it. With expect set, a
-// different stored version is PreconditionFailed; without it the user's
-// row is locked first (txn.Update), so a concurrent writer waits instead
-// of failing this one. change returning errNoSave ends mutateTx without
+// different stored version is PreconditionFailed. The user's row is
+// locked first (txn.Update), so a concurrent writer waits instead of
+// failing this one. change returning errNoSave ends mutateTx without
 // writing (and mutateTx returns errNoSave, committing what change and
 // extra did through tx).
 func (s *Service) mutateTx(ctx context.Context, id uuid.UUID, expect *int64, change func(storage.Store, *storage.UserRecord) (permissions.Action, error), extra func(tx storage.Store, u User) error) (storage.UserRecord, error) {
 	var out storage.UserRecord
 	noSave := false
-	err := txn.Update(ctx, s.store, expect == nil, txn.LockUser(ctx, id), func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindUser, id.String(), func(tx storage.Store) error {
 		noSave = false
 		rec, err := tx.GetUser(ctx, id)
 		if err != nil {

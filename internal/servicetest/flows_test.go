@@ -65,6 +65,9 @@ var flows = []struct {
 	{"PermissionsKeys", testPermissionsKeys},
 	{"PermissionsResourceRoles", testPermissionsResourceRoles},
 	{"PermissionsAudit", testPermissionsAudit},
+
+	{"ConcurrentUnversionedUpdates", testConcurrentUnversionedUpdates},
+	{"PartnerRenameVsTeamUpdates", testPartnerRenameVsTeamUpdates},
 }
 
 // TestFlows runs every flow over every store.

@@ -2,54 +2,45 @@ package txn
 
 import (
 	"context"
-	"errors"
 
-	"github.com/google/uuid"
-	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
 
-// MaxAttempts bounds how often Update and Retry run a transaction.
+// MaxAttempts bounds how often Retry runs a transaction.
 const MaxAttempts = 20
 
-// Update runs fn, a read-modify-write of one record, in one transaction of
-// store. When retry is set (the caller named no version it expects) a
-// concurrent writer must never make the update fail:
+// Update runs fn, a read-modify-write of the record of kind with the ID,
+// in one transaction of store, after locking the record's row
+// (storage.Store.Lock): a concurrent Update of the same record waits
+// until this transaction ends, so fn reads the current record and its
+// compare-and-set write cannot lose a race. An update whose caller named
+// no version therefore never fails because another writer won, and is
+// never retried; fn compares a version the caller named with what it
+// reads, and a stale one is PreconditionFailed (the caller's answer). A
+// missing locked record is NotFound before fn runs.
 //
-//   - with lock set (a record the stores can lock: users, via
-//     storage.UserStore.LockUser), lock runs first in the transaction and
-//     holds the row until it ends, so concurrent writers queue and fn
-//     always reads the current record; nothing is retried;
-//   - without lock, a lost compare-and-set (PreconditionFailed) runs fn
-//     again on fresh data, at most MaxAttempts times in all.
-//
-// When retry is not set a PreconditionFailed is the caller's answer: the
-// version it named is stale.
-func Update(ctx context.Context, store storage.Store, retry bool, lock func(tx storage.Store) error, fn func(tx storage.Store) error) error {
-	if retry && lock != nil {
-		return store.InTx(ctx, func(tx storage.Store) error {
-			if err := lock(tx); err != nil {
-				return err
-			}
-			return fn(tx)
-		})
-	}
-	return Retry(ctx, store, func(err error) bool {
-		return retry && errors.Is(err, userkit.ErrPreconditionFailed)
-	}, fn)
-}
-
-// LockUser is the lock of Update for a user record.
-func LockUser(ctx context.Context, id uuid.UUID) func(tx storage.Store) error {
-	return func(tx storage.Store) error { return tx.LockUser(ctx, id) }
+// The lock is the transaction's first statement, as storage.Store.Lock
+// asks. When store is already a transaction (InTx joins it), the caller
+// takes the same care: on MySQL a plain read made before the lock fixes
+// the snapshot fn would read. A record whose update also writes records
+// of other kinds locks one record that every writer of them takes first
+// (a team's update locks its partner, as renaming a partner renames its
+// default team).
+func Update(ctx context.Context, store storage.Store, kind storage.RecordKind, id string, fn func(tx storage.Store) error) error {
+	return store.InTx(ctx, func(tx storage.Store) error {
+		if err := tx.Lock(ctx, kind, id); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // Retry runs fn in one transaction of store, and again (at most
 // MaxAttempts times in all) while again reports that its error is a lost
 // race that a fresh run resolves: a generated login name taken by a
-// concurrent insert, a user deleted or created while being attached. It is
-// the services' one retry loop; compare-and-set races of unversioned
-// updates go through Update.
+// concurrent insert, a user deleted or created while being attached.
+// Compare-and-set races of updates do not come here: Update locks the
+// record instead.
 func Retry(ctx context.Context, store storage.Store, again func(error) bool, fn func(tx storage.Store) error) error {
 	for attempt := 1; ; attempt++ {
 		err := store.InTx(ctx, fn)

@@ -96,13 +96,9 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (rec storage.UserReco
 	return rec, err
 }
 
-// LockUser implements storage.UserStore. Transactions on the memory store
-// already run one at a time, so it only checks that the user exists.
+// LockUser implements storage.UserStore.
 func (s *Store) LockUser(ctx context.Context, id uuid.UUID) error {
-	return s.read(ctx, func(d *data) error {
-		_, err := d.user(id)
-		return err
-	})
+	return s.Lock(ctx, storage.KindUser, id.String())
 }
 
 func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {

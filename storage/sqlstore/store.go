@@ -58,10 +58,15 @@ func (s *Store) Dialect() *Dialect { return s.d }
 const maxAttempts = 5
 
 // InTx runs fn in one transaction; see storage.Store. On a serialization
-// failure or deadlock (as the dialect classifies them) the whole
+// failure or deadlock (as the dialect classifies them: PostgreSQL 40001
+// and 40P01, MySQL 1213, SQLite SQLITE_BUSY_SNAPSHOT) the whole
 // transaction runs again after a jittered backoff, at most 5 times in all;
-// the last error is returned. Calling InTx on a transaction's store joins
-// that transaction.
+// the last error is returned. This is a transaction retry, for the
+// database aborting a transaction, not for a lost compare-and-set: the
+// services serialise their read-modify-writes with row locks (Lock,
+// internal/txn.Update) and retry nothing themselves but the races of
+// internal/txn.Retry. Calling InTx on a transaction's store joins that
+// transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx storage.Store) error) error {
 	if s.tx {
 		return fn(s)

@@ -129,9 +129,7 @@ func managedKind(k string) string {
 
 // LockUser implements storage.UserStore.
 func (s *Store) LockUser(ctx context.Context, id uuid.UUID) error {
-	var one int
-	err := s.queryRow(ctx, "SELECT 1 FROM users WHERE id = ?"+s.d.RowLock, s.id(id)).Scan(&one)
-	return s.wrap(err, "user", "")
+	return s.Lock(ctx, storage.KindUser, id.String())
 }
 
 // ListUsers implements storage.UserStore.
