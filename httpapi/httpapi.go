@@ -125,8 +125,6 @@ type PermissionService interface {
 	PrincipalGrant(ctx context.Context, who permissions.Principal, grantID uuid.UUID) (permissions.Grant, error)
 	PrincipalGrants(ctx context.Context, who permissions.Principal) ([]permissions.Grant, error)
 	RemoveGrant(ctx context.Context, grantID uuid.UUID) error
-	Require(ctx context.Context, action permissions.Action, scope permissions.Scope) error
-	RequireForUser(ctx context.Context, action permissions.Action, userID uuid.UUID) error
 	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
 	RevokeKey(ctx context.Context, keyID uuid.UUID) error
 	RevokeGrantOf(ctx context.Context, who permissions.Principal, grantID uuid.UUID) error
