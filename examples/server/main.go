@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -85,9 +86,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	printBanner(stdout, ln.Addr().String(), cfg, newKey)
-	if cfg.Console {
-		fmt.Fprintf(stdout, "admin console: http://%s%s/ (sign in with the admin key)\n", ln.Addr().String(), consolePrefix)
-	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -121,9 +119,12 @@ func health(store storage.Store) http.HandlerFunc {
 	}
 }
 
-func printBanner(w io.Writer, addr string, cfg config, newKey string) {
-	fmt.Fprintf(w, "userkit listening on http://%s (database %s)\n", addr, redactDSN(cfg.DB))
-	fmt.Fprintln(w, "mounted APIs:")
+func printBanner(out io.Writer, addr string, cfg config, newKey string) {
+	// One write, so that a reader (a log collector, a test) never sees the
+	// listening line without the key line that belongs with it.
+	var w strings.Builder
+	fmt.Fprintf(&w, "userkit listening on http://%s (database %s)\n", addr, redactDSN(cfg.DB))
+	fmt.Fprintln(&w, "mounted APIs:")
 	for _, line := range []string{
 		"  solvexia  /api/v1/users",
 		"  venuzle   /api/internal/v1/partners/{partner_id}/users",
@@ -132,12 +133,16 @@ func printBanner(w io.Writer, addr string, cfg config, newKey string) {
 		"  admin     /admin/v1/...",
 		"  health    /healthz",
 	} {
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(&w, line)
 	}
 	if newKey != "" {
-		fmt.Fprintf(w, "admin key (shown once; it is stored hashed, keep it): %s\n", newKey)
+		fmt.Fprintf(&w, "admin key (shown once; it is stored hashed, keep it): %s\n", newKey)
+	}
+	if cfg.Console {
+		fmt.Fprintf(&w, "admin console: http://%s%s/ (sign in with the admin key)\n", addr, consolePrefix)
 	}
 	if cfg.Demo {
-		fmt.Fprintln(w, "demo data loaded: partner 1 \"Acme\", portal \""+demoPortalTechName+"\", resources p-2343 and mt-4323")
+		fmt.Fprintln(&w, "demo data loaded: partner 1 \"Acme\", portal \""+demoPortalTechName+"\", resources p-2343 and mt-4323")
 	}
+	_, _ = io.WriteString(out, w.String())
 }
