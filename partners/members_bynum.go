@@ -31,13 +31,10 @@ var (
 func (s *Service) partnerByNum(ctx context.Context, num int64, action permissions.Action) (storage.PartnerRecord, error) {
 	rec, err := s.store.GetPartnerByNum(ctx, num)
 	if errors.Is(err, userkit.ErrNotFound) {
-		if err := s.authz.Require(ctx, action, permissions.All); err != nil {
-			return storage.PartnerRecord{}, err
-		}
-		return storage.PartnerRecord{}, ErrPartnerNotFound
+		err = ErrPartnerNotFound
 	}
 	if err != nil {
-		return storage.PartnerRecord{}, err
+		return storage.PartnerRecord{}, s.authz.Conceal(ctx, action, err)
 	}
 	if err := s.authz.Require(ctx, action, permissions.PartnerScope(rec.ID)); err != nil {
 		return storage.PartnerRecord{}, err

@@ -441,13 +441,10 @@ func (s *Service) leave(ctx context.Context, tx storage.Store, partnerID, userID
 // partners exist.
 func (s *Service) organisationField(ctx context.Context, num int64, action permissions.Action) (Partner, error) {
 	rec, err := s.store.GetPartnerByNum(ctx, num)
-	if errors.Is(err, userkit.ErrNotFound) {
-		if err := s.authz.Require(ctx, action, permissions.All); err != nil {
-			return Partner{}, err
-		}
-		return Partner{}, userkit.FieldError("OrganisationNum", userkit.Problem{Rule: userkit.RuleUnknown, Param: "organisation"})
-	}
 	if err != nil {
+		if err = s.authz.Conceal(ctx, action, err); errors.Is(err, userkit.ErrNotFound) {
+			err = userkit.FieldError("OrganisationNum", userkit.Problem{Rule: userkit.RuleUnknown, Param: "organisation"})
+		}
 		return Partner{}, err
 	}
 	return partnerFrom(rec), nil

@@ -27,13 +27,10 @@ var ErrGrantNotFound = userkit.Errorf(userkit.NotFound, "no such grant")
 func (s *Service) userByNum(ctx context.Context, num int64, action Action) (uuid.UUID, error) {
 	rec, err := s.store.GetUserByNum(ctx, num)
 	if errors.Is(err, userkit.ErrNotFound) {
-		if err := s.Require(ctx, action, All); err != nil {
-			return uuid.Nil, err
-		}
-		return uuid.Nil, ErrUserNotFound
+		err = ErrUserNotFound
 	}
 	if err != nil {
-		return uuid.Nil, err
+		return uuid.Nil, s.Conceal(ctx, action, err)
 	}
 	return rec.ID, nil
 }
