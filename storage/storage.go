@@ -225,3 +225,16 @@ const (
 	KindResource       RecordKind = "resource"
 	KindServiceAccount RecordKind = "service account"
 )
+
+// CredentialReader is implemented by stores that read a credential
+// together with its principal's grants in one statement (issue 9: a
+// request resolves its credential and grants in one indexed read).
+// permissions.Service.ResolveKeyGrants and users.Service.PrincipalForToken
+// use it when the store has it, and fall back to two reads otherwise.
+type CredentialReader interface {
+	// APIKeyWithGrants returns the key whose Hash is hash and the grants
+	// of its service account, by ID; NotFound when no key has the hash.
+	APIKeyWithGrants(ctx context.Context, hash []byte) (APIKeyRecord, []GrantRecord, error)
+	// UserWithGrants returns the user and their grants, by ID.
+	UserWithGrants(ctx context.Context, id uuid.UUID) (UserRecord, []GrantRecord, error)
+}
