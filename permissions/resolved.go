@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
@@ -90,4 +91,52 @@ func (s *Service) ResolveKeyGrants(ctx context.Context, secret string) (Resolved
 		}
 	}
 	return ResolvedWith(ServiceAccountPrincipal(rec.ServiceAccountID), grants), nil
+}
+
+// RequireForUserIn is RequireForUser for a user whose scopes were read
+// with the user (storage.UserScopesReader): when a grant of the caller
+// covers one of those scopes for reading, it decides without another
+// read; otherwise (another action, or no covering grant) it is
+// RequireForUser, which reads what it needs.
+func (s *Service) RequireForUserIn(ctx context.Context, action Action, userID uuid.UUID, scopes []storage.UserScope) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return errNoPrincipal
+	}
+	if p.Kind == KindSystem {
+		return nil
+	}
+	if action == UsersRead {
+		gs, err := s.grantSet(ctx, p)
+		if err != nil {
+			return err
+		}
+		if gs.coversScopes(action, scopes) {
+			return nil
+		}
+	}
+	return s.RequireForUser(ctx, action, userID)
+}
+
+// coversScopes reports whether a grant of action covers everything or
+// one of the scopes: the partner or portal itself, or the partner owning
+// the portal.
+func (gs *grantSet) coversScopes(action Action, scopes []storage.UserScope) bool {
+	for _, g := range gs.grants {
+		if !Matches(g.Action, action) {
+			continue
+		}
+		if g.ScopeKind == storage.ScopeAll {
+			return true
+		}
+		for _, sc := range scopes {
+			switch {
+			case g.ScopeKind == sc.Kind && g.ScopeID == sc.ID:
+				return true
+			case g.ScopeKind == storage.ScopePartner && sc.Kind == storage.ScopePortal && sc.Owner != uuid.Nil && sc.Owner == g.ScopeID:
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -238,3 +238,27 @@ type CredentialReader interface {
 	// UserWithGrants returns the user and their grants, by ID.
 	UserWithGrants(ctx context.Context, id uuid.UUID) (UserRecord, []GrantRecord, error)
 }
+
+// UserScope is a partner or portal a user belongs to, as
+// UserScopesReader returns it: Kind is ScopePartner or ScopePortal, and
+// Owner the partner owning a portal (uuid.Nil for a partner, or a portal
+// without one).
+type UserScope struct {
+	Kind  string
+	ID    uuid.UUID
+	Owner uuid.UUID
+	Num   int64 // a partner's number (PartnerRecord.Num); 0 for a portal
+}
+
+// UserScopesReader is implemented by stores that read a user together
+// with the partners and portals they belong to in one statement (issue 9:
+// reading one user is the credential's statement and this one). The
+// users service checks users.read against the scopes without another
+// read when the store has it.
+type UserScopesReader interface {
+	// UserWithScopes returns the user with the id and their scopes.
+	UserWithScopes(ctx context.Context, id uuid.UUID) (UserRecord, []UserScope, error)
+	// UserByNumWithScopes returns the user with the number and their
+	// scopes.
+	UserByNumWithScopes(ctx context.Context, num int64) (UserRecord, []UserScope, error)
+}

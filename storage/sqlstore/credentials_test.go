@@ -77,3 +77,61 @@ func TestCredentialWithGrantsInOneStatement(t *testing.T) {
 		})
 	}
 }
+
+// A user is read with the partners and portals they belong to in one
+// statement: each scope once, a portal with its owning partner, a partner
+// with its number.
+func TestUserWithScopesInOneStatement(t *testing.T) {
+	t.Parallel()
+	for _, tg := range []sqltest.Target{sqltest.SQLiteTarget, sqltest.PostgresTarget} {
+		t.Run(tg.Name, func(t *testing.T) {
+			t.Parallel()
+			is := is.New(t)
+			ctx := context.Background()
+			s, _ := tg.CountedStore(t)
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			ids := loadUsers(t, s, 2)
+			var partners []storage.PartnerRecord
+			for _, name := range []string{"A", "B"} {
+				p := storage.PartnerRecord{ID: uuid.Must(uuid.NewV7()), Name: name, CreatedAt: now, UpdatedAt: now, Version: 1}
+				is.NoErr(s.CreatePartner(ctx, &p))
+				is.NoErr(s.AddPartnerMember(ctx, storage.PartnerMemberRecord{PartnerID: p.ID, UserID: ids[0], CreatedAt: now}))
+				got, err := s.GetPartner(ctx, p.ID)
+				is.NoErr(err)
+				partners = append(partners, got)
+			}
+			portal := storage.PortalRecord{ID: uuid.Must(uuid.NewV7()), PartnerID: partners[1].ID, Name: "P", TechnicalName: "p", CreatedAt: now, UpdatedAt: now, Version: 1}
+			is.NoErr(s.CreatePortal(ctx, &portal))
+			role := storage.PortalRoleRecord{ID: uuid.Must(uuid.NewV7()), PortalID: portal.ID, Name: "r", CreatedAt: now}
+			is.NoErr(s.CreatePortalRole(ctx, &role))
+			is.NoErr(s.AddPortalMember(ctx, &storage.PortalMemberRecord{ID: uuid.Must(uuid.NewV7()), PortalID: portal.ID, UserID: ids[0],
+				RoleIDs: []uuid.UUID{role.ID}, CreatedAt: now, UpdatedAt: now, Version: 1}))
+
+			sctx, n := sqlcount.Scope(ctx)
+			u, scopes, err := s.UserWithScopes(sctx, ids[0])
+			is.NoErr(err)
+			is.Equal(n.Statements(), int64(1)) // one statement
+			is.Equal(u.ID, ids[0])
+			want := map[storage.UserScope]bool{
+				{Kind: storage.ScopePartner, ID: partners[0].ID, Num: partners[0].Num}: true,
+				{Kind: storage.ScopePartner, ID: partners[1].ID, Num: partners[1].Num}: true,
+				{Kind: storage.ScopePortal, ID: portal.ID, Owner: partners[1].ID}:      true,
+			}
+			is.Equal(len(scopes), len(want)) // each scope once
+			for _, sc := range scopes {
+				is.True(want[sc]) // a scope of the user
+			}
+			byNum, scopes2, err := s.UserByNumWithScopes(ctx, u.Num)
+			is.NoErr(err)
+			is.Equal(byNum, u)
+			is.Equal(len(scopes2), 3)
+
+			u, scopes, err = s.UserWithScopes(ctx, ids[1])
+			is.NoErr(err)
+			is.Equal(u.ID, ids[1])
+			is.Equal(len(scopes), 0) // in no scope
+			_, _, err = s.UserByNumWithScopes(ctx, 1<<40)
+			is.True(errors.Is(err, userkit.ErrNotFound))
+		})
+	}
+}
