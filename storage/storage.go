@@ -262,3 +262,19 @@ type UserScopesReader interface {
 	// scopes.
 	UserByNumWithScopes(ctx context.Context, num int64) (UserRecord, []UserScope, error)
 }
+
+// UserFacts is what a list shows of a user beyond the record: whether
+// they hold "*" on everything, and the partners they belong to, in the
+// order they joined.
+type UserFacts struct {
+	HoldsAll bool
+	Partners []PartnerRecord
+}
+
+// UserFactsReader is implemented by stores that read the UserFacts of a
+// page of users in one statement (issue 9: no read per listed user).
+type UserFactsReader interface {
+	// FactsOfUsers returns the facts of each of the users, by id; a user
+	// that does not exist has none.
+	FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserFacts, error)
+}
