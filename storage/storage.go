@@ -278,3 +278,11 @@ type UserFactsReader interface {
 	// that does not exist has none.
 	FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserFacts, error)
 }
+
+// UsersReader is implemented by stores that read many users by id in one
+// statement (issue 9: a list page reads its users at once, not one by
+// one).
+type UsersReader interface {
+	// UsersByIDs returns the users that exist among ids, by id.
+	UsersByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserRecord, error)
+}

@@ -311,3 +311,21 @@ func (s *Store) UserWithScopes(ctx context.Context, id uuid.UUID) (storage.UserR
 func (s *Store) UserByNumWithScopes(ctx context.Context, num int64) (storage.UserRecord, []storage.UserScope, error) {
 	return s.userWithScopes(ctx, "u.num = ?", num)
 }
+
+// UsersByIDs implements storage.UsersReader: one statement on the
+// primary key for the whole page.
+func (s *Store) UsersByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]storage.UserRecord, error) {
+	out := make(map[uuid.UUID]storage.UserRecord, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := collect(ctx, s, "user", s.scanUser,
+		"SELECT "+userCols+" FROM users u WHERE u.id IN ("+placeholders(len(ids))+")", s.ids(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		out[r.ID] = r
+	}
+	return out, nil
+}
