@@ -1,21 +1,22 @@
 package main
 
-// LIBRARY CALLS (HTTP). Mounting the four APIs and the path of one user on
-// each. After the merge, httpapi.Mount moves to package httpapi/all:
-// all.Mount(mux, svc, opts).
+// LIBRARY CALLS (HTTP). Mounting the four APIs (all.Mount) and the path of
+// one user on each.
 
 import (
 	"net/http"
 	"strconv"
 
 	"github.com/userkit/userkit/httpapi"
+	"github.com/userkit/userkit/httpapi/all"
+	"github.com/userkit/userkit/kit"
 )
 
 // userkitHandler is every API at its documented paths, with the Whaly
 // rate limit off (the load generator would hit it within a second).
-func userkitHandler(svc httpapi.Services) http.Handler {
+func userkitHandler(svc *kit.Kit) http.Handler {
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, svc, &httpapi.Options{RateLimit: -1})
+	all.Mount(mux, svc.HTTP(), &httpapi.Options{RateLimit: -1})
 	return mux
 }
 

@@ -10,32 +10,23 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi"
-	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
 
-// services wires the four services over one store, as examples/server
-// does (default options: argon2id m=19456 t=2 p=1).
-func services(s storage.Store) httpapi.Services {
-	authz := permissions.New(s, nil)
-	us := users.New(s, authz, nil)
-	return httpapi.Services{
-		Users:       us,
-		Partners:    partners.New(s, authz, us, nil),
-		Portals:     portals.New(s, authz, us, nil),
-		Permissions: authz,
-	}
-}
+// services wires the four services over one store with kit.New, as
+// examples/server does (default options: argon2id m=19456 t=2 p=1).
+func services(s storage.Store) *kit.Kit { return kit.New(s, nil) }
 
 // partnerKey creates a service account holding users.* and portals.* on
 // partner j (the partner-scoped credential of the issue) and one key. It
-// returns the key's secret and a context carrying the account as
-// principal, for calling the services directly.
-func partnerKey(ctx context.Context, svc httpapi.Services, j int) (secret string, asKey context.Context, err error) {
+// returns the key's secret and the context a request authenticated by the
+// key carries (permissions.Service.ResolveKeyGrants: the account as
+// principal, with the grants read with the key), for calling the services
+// directly.
+func partnerKey(ctx context.Context, svc *kit.Kit, j int) (secret string, asKey context.Context, err error) {
 	sys := permissions.WithPrincipal(ctx, permissions.System)
 	sa, err := svc.Permissions.CreateServiceAccount(sys, permissions.ServiceAccountParams{
 		Name: fmt.Sprintf("partner %d key", j),
@@ -51,11 +42,15 @@ func partnerKey(ctx context.Context, svc httpapi.Services, j int) (secret string
 	if err != nil {
 		return "", nil, err
 	}
-	return secret, permissions.WithPrincipal(ctx, permissions.ServiceAccountPrincipal(sa.ID)), nil
+	res, err := svc.Permissions.ResolveKeyGrants(ctx, secret)
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, res.Context(ctx), nil
 }
 
 // serviceGet is users.Service.Get as the partner's key calls it.
-func serviceGet(asKey context.Context, svc httpapi.Services, id uuid.UUID) error {
+func serviceGet(asKey context.Context, svc *kit.Kit, id uuid.UUID) error {
 	_, err := svc.Users.Get(asKey, id)
 	return err
 }
@@ -63,7 +58,7 @@ func serviceGet(asKey context.Context, svc httpapi.Services, id uuid.UUID) error
 // listPage is page 1 of partner j's members, 20 a page, with the exact
 // total, as Venuzle asks for it; search filters by a substring of first
 // name, last name or email ("" for none). It returns the page's length.
-func listPage(asKey context.Context, svc httpapi.Services, j int, search string) (int, error) {
+func listPage(asKey context.Context, svc *kit.Kit, j int, search string) (int, error) {
 	pg, err := svc.Users.List(asKey, users.ListParams{
 		PartnerID:   partnerID(j),
 		Search:      search,
@@ -74,14 +69,14 @@ func listPage(asKey context.Context, svc httpapi.Services, j int, search string)
 
 // createLoginUser makes the user who logs in, with a real password
 // hashed with the service's default argon2id parameters.
-func createLoginUser(ctx context.Context, svc httpapi.Services, mail, password string) error {
+func createLoginUser(ctx context.Context, svc *kit.Kit, mail, password string) error {
 	sys := permissions.WithPrincipal(ctx, permissions.System)
 	_, err := svc.Users.Create(sys, users.CreateParams{Email: mail, FirstName: "Login", LastName: "Bench", Password: password})
 	return err
 }
 
 // authenticate is one login.
-func authenticate(ctx context.Context, svc httpapi.Services, mail, password string) error {
+func authenticate(ctx context.Context, svc *kit.Kit, mail, password string) error {
 	_, err := svc.Users.Authenticate(ctx, mail, password)
 	return err
 }
@@ -99,17 +94,25 @@ type importUser struct {
 	email, first, last string
 }
 
-// importUsersViaLibrary imports users through the library. TODAY it calls
-// users.Service.Create one at a time (one transaction each, pre-hashed
-// password). LEAD: switch this function to the bulk import API once it has
-// landed (one call per chunk); the harness times only this function.
-func importUsersViaLibrary(ctx context.Context, svc httpapi.Services, batch []importUser) error {
+// importUsersViaLibrary imports users through the library's bulk path,
+// users.Service.Import: one call for the batch (chunks of 500, one
+// transaction each), pre-hashed passwords. The harness times only this
+// function.
+func importUsersViaLibrary(ctx context.Context, svc *kit.Kit, batch []importUser) error {
 	sys := permissions.WithPrincipal(ctx, permissions.System)
-	for _, u := range batch {
-		if _, err := svc.Users.Create(sys, users.CreateParams{
+	items := make([]users.ImportItem, len(batch))
+	for i, u := range batch {
+		items[i] = users.ImportItem{CreateParams: users.CreateParams{
 			Email: u.email, FirstName: u.first, LastName: u.last, PasswordHash: passwordHash,
-		}); err != nil {
-			return err
+		}}
+	}
+	res, err := svc.Users.Import(sys, items, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Status != users.ImportCreated {
+			return fmt.Errorf("import item %d: %s %v", r.Index, r.Status, r.Err)
 		}
 	}
 	return nil

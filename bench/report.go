@@ -226,7 +226,7 @@ absolute figures are medians, for the record only (the machine is shared and noi
 - **Planner statistics**: PostgreSQL gets ` + "`VACUUM ANALYZE`" + ` after the COPY (what autovacuum
   does after a bulk load); SQLite gets no ` + "`ANALYZE`" + ` from the harness — its statistics are
   whatever the adapter maintains itself (after the perf change, ` + "`PRAGMA optimize`" + `).
-- **HTTP**: the four APIs (` + "`httpapi.Mount`" + `, Whaly's rate limit off) and a bare net/http handler
+- **HTTP**: the four APIs (` + "`all.Mount`" + `, Whaly's rate limit off) and a bare net/http handler
   returning a fixed 420-byte JSON, both on 127.0.0.1 in the harness process, driven by its
   own HTTP/1.1 generator (8 keep-alive connections, one request in flight each, like
   ` + "`wrk -c8`" + `, time-bounded). The store is opened with the adapter's ` + "`Open`" + ` and today's pool

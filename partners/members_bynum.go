@@ -46,6 +46,23 @@ func (s *Service) partnerByNum(ctx context.Context, num int64, action permission
 // (partnerByNum); a user who is not a member, or does not exist, is
 // ErrNotMember. The user is read once.
 func (s *Service) member(ctx context.Context, partnerNum, userNum int64, action permissions.Action) (storage.PartnerRecord, storage.UserRecord, error) {
+	if sr, ok := s.store.(storage.UserScopesReader); ok {
+		// One statement: the user with the partners they belong to. When
+		// the partner is among them and the caller holds action on it
+		// (from the grants read with its credential), that is the answer;
+		// anything else goes the long way below, for its exact error.
+		u, scopes, err := sr.UserByNumWithScopes(ctx, userNum)
+		if err == nil {
+			for _, sc := range scopes {
+				if sc.Kind == storage.ScopePartner && sc.Num == partnerNum {
+					if s.authz.Require(ctx, action, permissions.PartnerScope(sc.ID)) == nil {
+						return storage.PartnerRecord{ID: sc.ID, Num: partnerNum}, u, nil
+					}
+					break
+				}
+			}
+		}
+	}
 	p, err := s.partnerByNum(ctx, partnerNum, action)
 	if err != nil {
 		return p, storage.UserRecord{}, err

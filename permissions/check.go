@@ -83,6 +83,9 @@ type grantSet struct {
 }
 
 func (s *Service) grantSet(ctx context.Context, p Principal) (grantSet, error) {
+	if grants, ok := heldBy(ctx, p); ok {
+		return grantSet{store: s.store, grants: grants}, nil // read with the credential
+	}
 	grants, err := s.store.GrantsOf(ctx, p.ID)
 	return grantSet{store: s.store, grants: grants}, err
 }

@@ -371,6 +371,23 @@ func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.P
 		return userkit.Page[Member]{}, err
 	}
 	out := userkit.Page[Member]{Items: make([]Member, 0, len(page.Items)), Next: page.Next, Total: page.Total}
+	if ur, ok := s.store.(storage.UsersReader); ok {
+		// The page's users in one statement.
+		ids := make([]uuid.UUID, len(page.Items))
+		for i, m := range page.Items {
+			ids[i] = m.UserID
+		}
+		us, err := ur.UsersByIDs(ctx, ids)
+		if err != nil {
+			return userkit.Page[Member]{}, err
+		}
+		for _, m := range page.Items {
+			if u, ok := us[m.UserID]; ok { // else deleted after the page was read, with its membership
+				out.Items = append(out.Items, toMember(m, u))
+			}
+		}
+		return out, nil
+	}
 	for _, m := range page.Items {
 		u, err := s.store.GetUser(ctx, m.UserID)
 		if errors.Is(err, userkit.ErrNotFound) {

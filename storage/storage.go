@@ -225,3 +225,64 @@ const (
 	KindResource       RecordKind = "resource"
 	KindServiceAccount RecordKind = "service account"
 )
+
+// CredentialReader is implemented by stores that read a credential
+// together with its principal's grants in one statement (issue 9: a
+// request resolves its credential and grants in one indexed read).
+// permissions.Service.ResolveKeyGrants and users.Service.PrincipalForToken
+// use it when the store has it, and fall back to two reads otherwise.
+type CredentialReader interface {
+	// APIKeyWithGrants returns the key whose Hash is hash and the grants
+	// of its service account, by ID; NotFound when no key has the hash.
+	APIKeyWithGrants(ctx context.Context, hash []byte) (APIKeyRecord, []GrantRecord, error)
+	// UserWithGrants returns the user and their grants, by ID.
+	UserWithGrants(ctx context.Context, id uuid.UUID) (UserRecord, []GrantRecord, error)
+}
+
+// UserScope is a partner or portal a user belongs to, as
+// UserScopesReader returns it: Kind is ScopePartner or ScopePortal, and
+// Owner the partner owning a portal (uuid.Nil for a partner, or a portal
+// without one).
+type UserScope struct {
+	Kind  string
+	ID    uuid.UUID
+	Owner uuid.UUID
+	Num   int64 // a partner's number (PartnerRecord.Num); 0 for a portal
+}
+
+// UserScopesReader is implemented by stores that read a user together
+// with the partners and portals they belong to in one statement (issue 9:
+// reading one user is the credential's statement and this one). The
+// users service checks users.read against the scopes without another
+// read when the store has it.
+type UserScopesReader interface {
+	// UserWithScopes returns the user with the id and their scopes.
+	UserWithScopes(ctx context.Context, id uuid.UUID) (UserRecord, []UserScope, error)
+	// UserByNumWithScopes returns the user with the number and their
+	// scopes.
+	UserByNumWithScopes(ctx context.Context, num int64) (UserRecord, []UserScope, error)
+}
+
+// UserFacts is what a list shows of a user beyond the record: whether
+// they hold "*" on everything, and the partners they belong to, in the
+// order they joined.
+type UserFacts struct {
+	HoldsAll bool
+	Partners []PartnerRecord
+}
+
+// UserFactsReader is implemented by stores that read the UserFacts of a
+// page of users in one statement (issue 9: no read per listed user).
+type UserFactsReader interface {
+	// FactsOfUsers returns the facts of each of the users, by id; a user
+	// that does not exist has none.
+	FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserFacts, error)
+}
+
+// UsersReader is implemented by stores that read many users by id in one
+// statement (issue 9: a list page reads its users at once, not one by
+// one).
+type UsersReader interface {
+	// UsersByIDs returns the users that exist among ids, by id.
+	UsersByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserRecord, error)
+}

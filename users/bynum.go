@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
 )
 
 // UpdateByNum is Update for the user with the store-assigned number num.
@@ -109,4 +110,27 @@ func (s *Service) ListAll(ctx context.Context, p ListParams) iter.Seq2[User, err
 			q.After = page.Next
 		}
 	}
+}
+
+// ResolveToken is PrincipalForToken that also returns the user's grants,
+// read with the user in one statement when the store implements
+// storage.CredentialReader; the context of the result carries both, so
+// the request's permission checks read no grants.
+func (s *Service) ResolveToken(ctx context.Context, id uuid.UUID, version int64) (permissions.Resolved, error) {
+	cr, ok := s.store.(storage.CredentialReader)
+	if !ok {
+		p, err := s.PrincipalForToken(ctx, id, version)
+		return permissions.Resolved{Principal: p}, err
+	}
+	rec, grants, err := cr.UserWithGrants(ctx, id)
+	if errors.Is(err, userkit.ErrNotFound) {
+		return permissions.Resolved{}, errBadToken
+	}
+	if err != nil {
+		return permissions.Resolved{}, err
+	}
+	if rec.Status != string(StatusActive) || rec.TokenVersion != version {
+		return permissions.Resolved{}, errBadToken
+	}
+	return permissions.ResolvedWith(permissions.UserPrincipal(rec.ID), grants), nil
 }

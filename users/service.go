@@ -279,6 +279,25 @@ func mergeFields(dst map[string]userkit.Problem, err error) {
 // Get returns the user with id. It needs users.read on a scope covering
 // the user (users may always read themselves).
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (User, error) {
+	if sr, ok := s.store.(storage.UserScopesReader); ok {
+		// The user and their scopes in one statement; the check needs no
+		// other read when the caller's grants came with its credential.
+		rec, scopes, err := sr.UserWithScopes(ctx, id)
+		if errors.Is(err, userkit.ErrNotFound) {
+			// As below: who may not read every user learns nothing.
+			if err := s.authz.RequireForUser(ctx, permissions.UsersRead, id); err != nil {
+				return User{}, err
+			}
+			return User{}, err
+		}
+		if err != nil {
+			return User{}, err
+		}
+		if err := s.requireReadIn(ctx, rec.ID, scopes); err != nil {
+			return User{}, err
+		}
+		return FromRecord(rec), nil
+	}
 	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, id); err != nil {
 		return User{}, err
 	}
@@ -289,10 +308,33 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (User, error) {
 	return FromRecord(rec), nil
 }
 
+// requireReadIn checks users.read on a user read with their scopes: with
+// no further read when the Authorizer can use the scopes
+// (permissions.Service.RequireForUserIn).
+func (s *Service) requireReadIn(ctx context.Context, id uuid.UUID, scopes []storage.UserScope) error {
+	type scoped interface {
+		RequireForUserIn(ctx context.Context, action permissions.Action, userID uuid.UUID, scopes []storage.UserScope) error
+	}
+	if a, ok := s.authz.(scoped); ok {
+		return a.RequireForUserIn(ctx, permissions.UsersRead, id, scopes)
+	}
+	return s.authz.RequireForUser(ctx, permissions.UsersRead, id)
+}
+
 // GetByNum returns the user with the store-assigned number num. It needs
 // users.read on a scope covering the user; a number nobody has is NotFound
 // only for callers who may read every user, Forbidden for others.
 func (s *Service) GetByNum(ctx context.Context, num int64) (User, error) {
+	if sr, ok := s.store.(storage.UserScopesReader); ok {
+		rec, scopes, err := sr.UserByNumWithScopes(ctx, num)
+		if err != nil {
+			return User{}, s.authz.Conceal(ctx, permissions.UsersRead, err)
+		}
+		if err := s.requireReadIn(ctx, rec.ID, scopes); err != nil {
+			return User{}, err
+		}
+		return FromRecord(rec), nil
+	}
 	rec, err := s.store.GetUserByNum(ctx, num)
 	return s.readLookedUp(ctx, rec, err)
 }

@@ -372,3 +372,42 @@ func (s *Store) UpdateAPIKey(ctx context.Context, rec storage.APIKeyRecord) erro
 		return nil
 	})
 }
+
+// grantList lists the principal's grants by ID.
+func (d *data) grantList(principalID uuid.UUID) []storage.GrantRecord {
+	ids := children(d.grantsOf, principalID, cmpID)
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]storage.GrantRecord, len(ids))
+	for i, id := range ids {
+		out[i] = d.grants[id]
+	}
+	return out
+}
+
+// APIKeyWithGrants implements storage.CredentialReader.
+func (s *Store) APIKeyWithGrants(ctx context.Context, hash []byte) (rec storage.APIKeyRecord, grants []storage.GrantRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.keyByHash[string(hash)]
+		if !ok {
+			return notFound("API key")
+		}
+		rec = cloneKey(d.keys[id])
+		grants = d.grantList(rec.ServiceAccountID)
+		return nil
+	})
+	return rec, grants, err
+}
+
+// UserWithGrants implements storage.CredentialReader.
+func (s *Store) UserWithGrants(ctx context.Context, id uuid.UUID) (rec storage.UserRecord, grants []storage.GrantRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		if rec, err = d.user(id); err != nil {
+			return err
+		}
+		grants = d.grantList(id)
+		return nil
+	})
+	return rec, grants, err
+}

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -181,4 +183,47 @@ func (s *Store) TeamsOfUser(ctx context.Context, userID uuid.UUID) ([]storage.Te
 	return collect(ctx, s, "team", s.scanTeam,
 		"SELECT "+teamCols+" FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = ? ORDER BY t.id",
 		s.id(userID))
+}
+
+// FactsOfUsers implements storage.UserFactsReader: the users LEFT JOINed
+// with their partners, and whether each holds "*" on everything, in one
+// statement for the whole page.
+func (s *Store) FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]storage.UserFacts, error) {
+	out := make(map[uuid.UUID]storage.UserFacts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, "SELECT u.id, CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END, "+
+		"p.id, p.num, p.name, p.created_at, p.updated_at, p.version FROM users u "+
+		"LEFT JOIN partner_members pm ON pm.user_id = u.id LEFT JOIN partners p ON p.id = pm.partner_id "+
+		"WHERE u.id IN ("+placeholders(len(ids))+") ORDER BY u.id, pm.created_at, pm.seq", s.ids(ids)...)
+	if err != nil {
+		return nil, s.wrap(err, "user", "")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id, pid  uuid.UUID
+			all      int64
+			num, ver sql.NullInt64
+			name     textCol
+			nameS    string
+			created  *time.Time
+			updated  *time.Time
+		)
+		name = textCol{&nameS}
+		if err := rows.Scan(idCol{&id}, &all, idCol{&pid}, &num, name, s.ntc(&created), s.ntc(&updated), &ver); err != nil {
+			return nil, s.wrap(err, "user", "")
+		}
+		f := out[id]
+		f.HoldsAll = all == 1
+		if pid != uuid.Nil && created != nil && updated != nil {
+			f.Partners = append(f.Partners, storage.PartnerRecord{ID: pid, Num: num.Int64, Name: nameS, CreatedAt: *created, UpdatedAt: *updated, Version: ver.Int64})
+		}
+		out[id] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "user", "")
+	}
+	return out, nil
 }

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -266,4 +268,85 @@ func (s *Store) GetSetting(ctx context.Context, key string) (string, error) {
 func (s *Store) PutSetting(ctx context.Context, key, value string) error {
 	_, err := s.exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) "+s.d.Upsert([]string{"name"}, []string{"value"}), key, value)
 	return s.wrap(err, "setting", "")
+}
+
+// grantJoinCols are grantCols of a LEFT JOIN (NULL when the principal has
+// no grant).
+const grantJoinCols = "g.id, g.principal_id, g.action, g.scope_kind, g.scope_id, g.created_at"
+
+// scanJoinedGrant scans the grant columns of a LEFT JOIN row into dst,
+// and reports whether the row had a grant.
+func (s *Store) joinedGrant() (dst []any, get func() (storage.GrantRecord, bool)) {
+	var (
+		r       storage.GrantRecord
+		created *time.Time
+	)
+	dst = []any{idCol{&r.ID}, idCol{&r.PrincipalID}, textCol{&r.Action}, textCol{&r.ScopeKind}, idCol{&r.ScopeID}, s.ntc(&created)}
+	return dst, func() (storage.GrantRecord, bool) {
+		if created == nil {
+			return storage.GrantRecord{}, false
+		}
+		g := r
+		g.CreatedAt = *created
+		return g, true
+	}
+}
+
+// withExtra scans a row into a record's columns followed by extra ones.
+type withExtra struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (w withExtra) Scan(dst ...any) error { return w.rows.Scan(append(dst, w.extra...)...) }
+
+// withGrants runs query, whose rows are one record (scanned by scan)
+// LEFT JOINed with the grants of its principal, and returns the record
+// and the grants; NotFound when there is no row.
+func withGrants[T any](ctx context.Context, s *Store, what string, scan func(scanner) (T, error), query string, args ...any) (T, []storage.GrantRecord, error) {
+	var zero T
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return zero, nil, s.wrap(err, what, "")
+	}
+	defer rows.Close()
+	var (
+		rec    T
+		grants []storage.GrantRecord
+		found  bool
+	)
+	gdst, get := s.joinedGrant()
+	for rows.Next() {
+		r, err := scan(withExtra{rows, gdst})
+		if err != nil {
+			return zero, nil, s.wrap(err, what, "")
+		}
+		rec, found = r, true
+		if g, ok := get(); ok {
+			grants = append(grants, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return zero, nil, s.wrap(err, what, "")
+	}
+	if !found {
+		return zero, nil, s.wrap(sql.ErrNoRows, what, "")
+	}
+	return rec, grants, nil
+}
+
+// APIKeyWithGrants implements storage.CredentialReader: the key by its
+// unique hash, LEFT JOINed with its account's grants through
+// grants_principal_idx, in one statement.
+func (s *Store) APIKeyWithGrants(ctx context.Context, hash []byte) (storage.APIKeyRecord, []storage.GrantRecord, error) {
+	return withGrants(ctx, s, "API key", s.scanKey,
+		"SELECT k.id, k.service_account_id, k.prefix, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked_at, "+
+			grantJoinCols+" FROM api_keys k LEFT JOIN grants g ON g.principal_id = k.service_account_id WHERE k.hash = ? ORDER BY g.id", hash)
+}
+
+// UserWithGrants implements storage.CredentialReader: the user by id,
+// LEFT JOINed with their grants, in one statement.
+func (s *Store) UserWithGrants(ctx context.Context, id uuid.UUID) (storage.UserRecord, []storage.GrantRecord, error) {
+	return withGrants(ctx, s, "user", s.scanUser,
+		"SELECT "+userCols+", "+grantJoinCols+" FROM users u LEFT JOIN grants g ON g.principal_id = u.id WHERE u.id = ? ORDER BY g.id", s.id(id))
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"unicode/utf8"
 
@@ -251,4 +252,80 @@ func prefixEnd(prefix string) (string, bool) {
 		return string(rs), true
 	}
 	return "", false
+}
+
+// userScopesFrom joins a user with the partners and portals they belong
+// to: one row per (partner, portal) pair, through partner_members_user_idx
+// and portal_members_user_idx, so a user in a few scopes is a few rows.
+const userScopesFrom = "SELECT " + userCols + ", pm.partner_id, pp.num, m.portal_id, p.partner_id FROM users u " +
+	"LEFT JOIN partner_members pm ON pm.user_id = u.id " +
+	"LEFT JOIN partners pp ON pp.id = pm.partner_id " +
+	"LEFT JOIN portal_members m ON m.user_id = u.id " +
+	"LEFT JOIN portals p ON p.id = m.portal_id WHERE "
+
+func (s *Store) userWithScopes(ctx context.Context, cond string, arg any) (storage.UserRecord, []storage.UserScope, error) {
+	rows, err := s.query(ctx, userScopesFrom+cond, arg)
+	if err != nil {
+		return storage.UserRecord{}, nil, s.wrap(err, "user", "")
+	}
+	defer rows.Close()
+	var (
+		rec             storage.UserRecord
+		scopes          []storage.UserScope
+		found           bool
+		partner, portal uuid.UUID
+		owner           uuid.UUID
+		num             sql.NullInt64
+	)
+	seen := map[storage.UserScope]bool{}
+	add := func(sc storage.UserScope) {
+		if sc.ID != uuid.Nil && !seen[sc] {
+			seen[sc] = true
+			scopes = append(scopes, sc)
+		}
+	}
+	for rows.Next() {
+		r, err := s.scanUser(withExtra{rows, []any{idCol{&partner}, &num, idCol{&portal}, idCol{&owner}}})
+		if err != nil {
+			return storage.UserRecord{}, nil, s.wrap(err, "user", "")
+		}
+		rec, found = r, true
+		add(storage.UserScope{Kind: storage.ScopePartner, ID: partner, Num: num.Int64})
+		add(storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: owner})
+	}
+	if err := rows.Err(); err != nil {
+		return storage.UserRecord{}, nil, s.wrap(err, "user", "")
+	}
+	if !found {
+		return storage.UserRecord{}, nil, s.wrap(sql.ErrNoRows, "user", "")
+	}
+	return rec, scopes, nil
+}
+
+// UserWithScopes implements storage.UserScopesReader.
+func (s *Store) UserWithScopes(ctx context.Context, id uuid.UUID) (storage.UserRecord, []storage.UserScope, error) {
+	return s.userWithScopes(ctx, "u.id = ?", s.id(id))
+}
+
+// UserByNumWithScopes implements storage.UserScopesReader.
+func (s *Store) UserByNumWithScopes(ctx context.Context, num int64) (storage.UserRecord, []storage.UserScope, error) {
+	return s.userWithScopes(ctx, "u.num = ?", num)
+}
+
+// UsersByIDs implements storage.UsersReader: one statement on the
+// primary key for the whole page.
+func (s *Store) UsersByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]storage.UserRecord, error) {
+	out := make(map[uuid.UUID]storage.UserRecord, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := collect(ctx, s, "user", s.scanUser,
+		"SELECT "+userCols+" FROM users u WHERE u.id IN ("+placeholders(len(ids))+")", s.ids(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		out[r.ID] = r
+	}
+	return out, nil
 }

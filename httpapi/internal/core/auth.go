@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/permissions"
@@ -45,12 +46,31 @@ func Credential(r *http.Request, style CredentialStyle) string {
 // one generic message, so a client learns nothing about which part failed;
 // the reason is logged without the credential.
 func (a *API) Principal(r *http.Request, style CredentialStyle) (permissions.Principal, error) {
+	res, err := a.resolve(r, style)
+	return res.Principal, err
+}
+
+// keyResolver and tokenResolver are the methods that read a credential
+// with its principal's grants in one statement (permissions.Service and
+// users.Service have them); other implementations of the narrow
+// interfaces are asked for the principal only.
+type keyResolver interface {
+	ResolveKeyGrants(ctx context.Context, secret string) (permissions.Resolved, error)
+}
+
+type tokenResolver interface {
+	ResolveToken(ctx context.Context, id uuid.UUID, version int64) (permissions.Resolved, error)
+}
+
+// resolve is Principal with the grants read with the credential, when the
+// services can read them in the same statement.
+func (a *API) resolve(r *http.Request, style CredentialStyle) (permissions.Resolved, error) {
 	ctx := r.Context()
 	if a.Opts.Authenticator != nil {
 		p, err := a.Opts.Authenticator.Authenticate(r)
 		switch {
 		case err == nil && p.Kind != "":
-			return p, nil
+			return permissions.Resolved{Principal: p}, nil
 		case err != nil && !errors.Is(err, httpapi.ErrNoCredential):
 			// Only the error's type is logged: a host's error text might
 			// quote the credential it could not accept.
@@ -62,32 +82,40 @@ func (a *API) Principal(r *http.Request, style CredentialStyle) (permissions.Pri
 	case cred == "":
 		return a.refuse(ctx, r, "no credential")
 	case strings.HasPrefix(cred, "sk:"):
-		p, err := a.Permissions.ResolveKey(ctx, cred)
+		var (
+			res permissions.Resolved
+			err error
+		)
+		if kr, ok := a.Permissions.(keyResolver); ok {
+			res, err = kr.ResolveKeyGrants(ctx, cred)
+		} else {
+			res.Principal, err = a.Permissions.ResolveKey(ctx, cred)
+		}
 		if err != nil {
 			if userkit.KindOf(err) == userkit.Internal {
-				return permissions.Principal{}, err
+				return permissions.Resolved{}, err
 			}
 			return a.refuse(ctx, r, "unknown, revoked or expired key")
 		}
-		return p, nil
+		return res, nil
 	default:
-		p, err := a.verifyToken(ctx, cred)
+		res, err := a.verifyToken(ctx, cred)
 		if err != nil {
 			if userkit.KindOf(err) == userkit.Internal {
-				return permissions.Principal{}, err
+				return permissions.Resolved{}, err
 			}
 			return a.refuse(ctx, r, "invalid user token: "+userkit.MessageOf(err))
 		}
-		return p, nil
+		return res, nil
 	}
 }
 
-func (a *API) refuse(ctx context.Context, r *http.Request, reason string) (permissions.Principal, error) {
+func (a *API) refuse(ctx context.Context, r *http.Request, reason string) (permissions.Resolved, error) {
 	a.Log.InfoContext(ctx, "authentication failed",
 		slog.String("request_id", httpapi.RequestID(ctx)),
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("reason", reason))
-	return permissions.Principal{}, errUnauthenticated
+	return permissions.Resolved{}, errUnauthenticated
 }
 
 // Middleware is a handler wrapped around another, applied once per route
@@ -96,7 +124,7 @@ type Middleware func(http.Handler) http.Handler
 
 // identity is the outcome of Identify: a principal or why there is none.
 type identity struct {
-	p   permissions.Principal
+	res permissions.Resolved
 	err error
 }
 
@@ -110,8 +138,8 @@ type identityKey struct{}
 func (a *API) Identify(style CredentialStyle) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, err := a.Principal(r, style)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, identity{p, err})))
+			res, err := a.resolve(r, style)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, identity{res, err})))
 		})
 	}
 }
@@ -123,19 +151,24 @@ func Identity(ctx context.Context) (permissions.Principal, error) {
 	if !ok {
 		return permissions.Principal{}, errUnauthenticated
 	}
-	return id.p, id.err
+	return id.res.Principal, id.err
 }
 
 // Authenticated is middleware that answers the error Identify recorded, or
 // runs next with the principal in the context.
 func (a *API) Authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := Identity(r.Context())
-		if err != nil {
-			a.Fail(w, r, err)
+		id, ok := r.Context().Value(identityKey{}).(identity)
+		if !ok {
+			id.err = errUnauthenticated
+		}
+		if id.err != nil {
+			a.Fail(w, r, id.err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(permissions.WithPrincipal(r.Context(), p)))
+		// The principal and, when read with the credential, its grants:
+		// the services' permission checks then read no grants.
+		next.ServeHTTP(w, r.WithContext(id.res.Context(r.Context())))
 	})
 }
 

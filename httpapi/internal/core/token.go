@@ -21,27 +21,31 @@ var errBadToken = userkit.Errorf(userkit.Unauthenticated, "invalid token")
 // verifyToken checks a user API token's signature and age, and returns
 // the user's principal from users.Service.PrincipalForToken, which checks
 // that the user exists, is active and still has the token's version.
-func (a *API) verifyToken(ctx context.Context, tok string) (permissions.Principal, error) {
+func (a *API) verifyToken(ctx context.Context, tok string) (permissions.Resolved, error) {
 	secret := a.Opts.TokenSecret
 	if len(secret) == 0 {
-		return permissions.Principal{}, errBadToken
+		return permissions.Resolved{}, errBadToken
 	}
 	var claims tokenClaims
 	_, err := jwt.ParseWithClaims(tok, &claims, func(*jwt.Token) (any, error) { return secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}))
 	if err != nil {
-		return permissions.Principal{}, errBadToken
+		return permissions.Resolved{}, errBadToken
 	}
 	id, err := uuid.Parse(claims.Subject)
 	if err != nil {
-		return permissions.Principal{}, errBadToken
+		return permissions.Resolved{}, errBadToken
 	}
 	if maxAge := a.Opts.TokenMaxAge; maxAge > 0 {
 		if claims.IssuedAt == nil || a.Opts.Clock.Now().Sub(claims.IssuedAt.Time) > maxAge {
-			return permissions.Principal{}, errBadToken // expired: rotate the token
+			return permissions.Resolved{}, errBadToken // expired: rotate the token
 		}
 	}
 	// The user must exist, be active and still have the token's version:
 	// the users service decides, with no principal needed.
-	return a.Users.PrincipalForToken(ctx, id, claims.Ver)
+	if tr, ok := a.Users.(tokenResolver); ok {
+		return tr.ResolveToken(ctx, id, claims.Ver)
+	}
+	p, err := a.Users.PrincipalForToken(ctx, id, claims.Ver)
+	return permissions.Resolved{Principal: p}, err
 }
