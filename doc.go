@@ -16,18 +16,17 @@
 //
 // Quick start over the in-memory store:
 //
-//	store := memory.New()
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
+//	k := kit.New(memory.New(), nil) // every service over one store
 //	ctx := permissions.WithPrincipal(context.Background(), permissions.System)
-//	u, err := us.Create(ctx, users.CreateParams{
+//	u, err := k.Users.Create(ctx, users.CreateParams{
 //		Email: "mona.benson@example.com", FirstName: "Mona", LastName: "Benson",
 //		Password: "Samplepassword12",
 //	})
 //
 // Over SQL, open the database with storage/sqlite (or postgres, mysql),
 // call store.Migrate(ctx) once at start-up and pass the store the same way.
-// Services are safe for concurrent use; build them once and share them.
+// Package kit builds the four services with one set of options (clock,
+// logger, password settings, OpenTelemetry providers). Services are safe for concurrent use; build them once and share them.
 //
 // Every failure a caller can act on is a *[Error]; test it with errors.Is
 // against a sentinel or with [KindOf]:

@@ -15,12 +15,22 @@
 // the Options, the Authenticator hook, request ids and user API tokens.
 // Mount everything on a host mux with package httpapi/all:
 //
-//	svc := httpapi.Services{Users: us, Partners: ps, Portals: pts, Permissions: authz}
-//	all.Mount(mux, svc, &httpapi.Options{TokenSecret: secret})
+//	k := kit.New(store, &kit.Options{Logger: log})
+//	all.Mount(mux, k.HTTP(), k.HTTPOptions(&httpapi.Options{TokenSecret: secret}))
 //
 // or one API under a prefix of the host's choice:
 //
-//	venuzle.Register(mux, "/legacy", svc, nil)
+//	venuzle.Register(mux, "/legacy", k.HTTP(), nil)
+//
+// Each API serves its OpenAPI document without authentication at
+// <prefix><DocumentPath> (the package's DocumentPath: /admin/v1/openapi.json,
+// /api/v1/openapi.json, /api/internal/v1/openapi.json,
+// /v1/partner-portals/openapi.json, /portal-api/openapi.json), its servers
+// entry naming the prefix. Each request gets an OpenTelemetry span named
+// after its route and request count and duration metrics, through
+// Options.TracerProvider and Options.MeterProvider (nil: the global
+// providers, no-ops until the host installs an SDK; the library uses the
+// OpenTelemetry API only).
 //
 // Requests authenticate with "Authorization: Bearer <credential>" (the Tyk
 // API also takes the raw value): a service-account key ("sk:…") or a user

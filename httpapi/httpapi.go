@@ -16,6 +16,8 @@ import (
 	"github.com/userkit/userkit/ratelimit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Services are the domain services the handlers call. Every field must be
@@ -176,6 +178,14 @@ type Options struct {
 	// Prefix is where all.Mount puts every API ("" = the documented
 	// paths). The per-API Register functions take their prefix directly.
 	Prefix string
+	// TracerProvider makes the span of every request (named after its
+	// route, "GET /admin/v1/partners/{id}"); nil means the global one
+	// (otel.GetTracerProvider), a no-op until the host installs an SDK.
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the request count and duration metrics (by API,
+	// route, method and status); nil means the global one
+	// (otel.GetMeterProvider), a no-op until the host installs an SDK.
+	MeterProvider metric.MeterProvider
 }
 
 // Authenticator maps a request to a principal, so a host can plug in its

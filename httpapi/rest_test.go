@@ -15,6 +15,7 @@ import (
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -261,9 +262,8 @@ func (c *countingStore) GetUserByEmail(ctx context.Context, email string) (stora
 func TestGetUserReadsTheUserOnce(t *testing.T) {
 	t.Parallel()
 	store := &countingStore{Store: memory.New()}
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
-	svc := httpapi.Services{Users: us, Partners: partners.New(store, authz, us, nil), Portals: portals.New(store, authz, us, nil), Permissions: authz}
+	k := kit.New(store, &kit.Options{Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}}})
+	authz, svc := k.Permissions, k.HTTP()
 	h := all.Handler(svc, &httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
 	sys := permissions.WithPrincipal(context.Background(), permissions.System)
 	must := func(err error) {

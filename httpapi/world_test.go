@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/httpapi/internal/apispec"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
@@ -62,22 +61,8 @@ var backends = []backend{
 // store is the memory store).
 func newEnvOn(t testing.TB, st storage.Store) *apitest.Env {
 	t.Helper()
-	clk := &apitest.Clock{}
-	clk.Set(apitest.Epoch)
-	clock := userkit.Clock(clk.Now)
-	authz := permissions.New(st, &permissions.Options{Clock: clock})
-	us := users.New(st, authz, &users.Options{Clock: clock, Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
-	env := &apitest.Env{
-		Svc: apitest.Services{
-			Users:       us,
-			Partners:    partners.New(st, authz, us, &partners.Options{Clock: clock}),
-			Portals:     portals.New(st, authz, us, &portals.Options{Clock: clock}),
-			Permissions: authz,
-		},
-		Opts:  &httpapi.Options{TokenSecret: apitest.TokenSecret, Clock: clock, Logger: slog.New(slog.DiscardHandler)},
-		Clock: clk,
-		Sys:   permissions.WithPrincipal(context.Background(), permissions.System),
-	}
+	env := apitest.NewOn(t, st)
+	env.Opts.Logger = slog.New(slog.DiscardHandler)
 	if m, ok := st.(*memory.Store); ok {
 		env.Store = m
 	}

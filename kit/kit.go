@@ -1,6 +1,11 @@
 package kit
 
 import (
+	"log/slog"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/partners"
@@ -18,6 +23,15 @@ type Options struct {
 	// Users configures passwords (argon2id parameters, policy, concurrent
 	// hashing) and lockout. Its Clock is ignored: Options.Clock is used.
 	Users users.Options
+	// Logger is the host's logger, handed to HTTPOptions (the services
+	// themselves return their errors and log nothing). nil means
+	// slog.Default() where a logger is needed.
+	Logger *slog.Logger
+	// TracerProvider and MeterProvider are handed to HTTPOptions for the
+	// request spans and metrics; nil means OpenTelemetry's global
+	// providers, no-ops until the host installs an SDK.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 // Kit holds the four services, wired over one store in dependency order
@@ -27,6 +41,8 @@ type Kit struct {
 	Partners    *partners.Service
 	Portals     *portals.Service
 	Permissions *permissions.Service
+
+	opts Options
 }
 
 // New builds every service over store. opts may be nil.
@@ -44,6 +60,7 @@ func New(store storage.Store, opts *Options) *Kit {
 		Partners:    partners.New(store, authz, us, &partners.Options{Clock: o.Clock}),
 		Portals:     portals.New(store, authz, us, &portals.Options{Clock: o.Clock}),
 		Permissions: authz,
+		opts:        o,
 	}
 }
 
@@ -51,4 +68,30 @@ func New(store storage.Store, opts *Options) *Kit {
 // for all.Mount or one API's Register).
 func (k *Kit) HTTP() httpapi.Services {
 	return httpapi.Services{Users: k.Users, Partners: k.Partners, Portals: k.Portals, Permissions: k.Permissions}
+}
+
+// HTTPOptions returns a copy of o (nil: defaults) in which the fields left
+// nil take the kit's: Logger, Clock, TracerProvider and MeterProvider, so
+// that the HTTP APIs log, tell time and report telemetry as the services
+// and the host do:
+//
+//	all.Mount(mux, k.HTTP(), k.HTTPOptions(&httpapi.Options{TokenSecret: secret}))
+func (k *Kit) HTTPOptions(o *httpapi.Options) *httpapi.Options {
+	var out httpapi.Options
+	if o != nil {
+		out = *o
+	}
+	if out.Logger == nil {
+		out.Logger = k.opts.Logger
+	}
+	if out.Clock == nil {
+		out.Clock = k.opts.Clock
+	}
+	if out.TracerProvider == nil {
+		out.TracerProvider = k.opts.TracerProvider
+	}
+	if out.MeterProvider == nil {
+		out.MeterProvider = k.opts.MeterProvider
+	}
+	return &out
 }

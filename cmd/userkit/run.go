@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/userkit/userkit/kit"
 	"io"
 	"strings"
 
@@ -156,15 +157,14 @@ var commands = map[string]command{
 }
 
 func newEnv(ctx context.Context, store storage.Store, stdin io.Reader, stdout, stderr io.Writer) *env {
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
+	k := kit.New(store, nil)
 	return &env{
 		ctx:      permissions.WithPrincipal(ctx, permissions.System),
 		store:    store,
-		authz:    authz,
-		users:    us,
-		partners: partners.New(store, authz, us, nil),
-		portals:  portals.New(store, authz, us, nil),
+		authz:    k.Permissions,
+		users:    k.Users,
+		partners: k.Partners,
+		portals:  k.Portals,
 		stdin:    stdin,
 		stdout:   stdout,
 		stderr:   stderr,

@@ -17,9 +17,7 @@
 //	db, err := sqlite.Open("userkit.db")
 //	store := sqlite.New(db)
 //	err = store.Migrate(ctx)
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
-//	ps := partners.New(store, authz, us, nil)
+//	k := kit.New(store, nil) // every service, over one store
 //	sys := permissions.WithPrincipal(ctx, permissions.System)
-//	acme, err := ps.Create(sys, partners.CreateParams{Name: "Acme"})
+//	acme, err := k.Partners.Create(sys, partners.CreateParams{Name: "Acme"})
 package main

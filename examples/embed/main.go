@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/userkit/userkit/kit"
 	"io"
 	"os"
 	"path/filepath"
@@ -58,10 +59,8 @@ func run(ctx context.Context, w io.Writer, dbPath string) error {
 	}
 
 	// The four services share one store; permissions checks for the others.
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
-	ps := partners.New(store, authz, us, nil)
-	pts := portals.New(store, authz, us, nil)
+	k := kit.New(store, nil)
+	authz, us, ps, pts := k.Permissions, k.Users, k.Partners, k.Portals
 
 	// Every call but Authenticate checks the principal in ctx. This program
 	// is trusted set-up code, so it runs as System; a request handler would

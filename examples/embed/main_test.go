@@ -3,16 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/userkit/userkit/kit"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/matryer/is"
-	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage/sqlite"
-	"github.com/userkit/userkit/users"
 )
 
 func TestRun(t *testing.T) {
@@ -54,9 +53,8 @@ func TestRun(t *testing.T) {
 	defer db.Close()
 	store := sqlite.New(db)
 	is.NoErr(store.Migrate(ctx)) // already up to date
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
-	ps := partners.New(store, authz, us, nil)
+	k := kit.New(store, nil)
+	authz, us, ps := k.Permissions, k.Users, k.Partners
 	sys := permissions.WithPrincipal(ctx, permissions.System)
 
 	for _, email := range []string{"mona.benson@acme.example", "kai.weber@acme.example", "lena.fischer@acme.example", "noah.klein@example.org"} {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"github.com/userkit/userkit/kit"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -25,14 +26,14 @@ const sessionTTL = 12 * time.Hour
 // app is the host application: its own pages and login, with userkit
 // mounted beside them.
 type app struct {
-	svc      services
+	svc      *kit.Kit
 	sessions sessions
 }
 
 // newApp returns the host's handler: its own routes (/, /login, /logout,
 // /me) and every userkit API under /userkit/, authenticated by the host's
 // session cookie or by userkit's bearer credentials.
-func newApp(svc services) http.Handler {
+func newApp(svc *kit.Kit) http.Handler {
 	a := &app{svc: svc, sessions: sessions{m: map[string]session{}}}
 
 	mux := http.NewServeMux()
@@ -42,11 +43,11 @@ func newApp(svc services) http.Handler {
 	mux.HandleFunc("GET /me", a.me)
 
 	// userkit serves its documented paths; StripPrefix moves them under
-	// /userkit/. (all.Mount(mux, svc.api(), &httpapi.Options{Prefix:
+	// /userkit/. (all.Mount(mux, svc.HTTP(), &httpapi.Options{Prefix:
 	// "/userkit", …}) registers them on this mux directly instead.)
-	uk := all.Handler(svc.api(), &httpapi.Options{
+	uk := all.Handler(svc.HTTP(), svc.HTTPOptions(&httpapi.Options{
 		Authenticator: httpapi.AuthenticatorFunc(a.principal),
-	})
+	}))
 	mux.Handle("/userkit/", http.StripPrefix("/userkit", uk))
 
 	// A cookie rides along on requests other sites make; refuse

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/userkit/userkit/kit"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -19,9 +20,9 @@ import (
 
 // newTestApp serves the host app over a seeded memory store, with cheap
 // password hashing.
-func newTestApp(t *testing.T, tls bool) (*httptest.Server, services) {
+func newTestApp(t *testing.T, tls bool) (*httptest.Server, *kit.Kit) {
 	t.Helper()
-	svc := newServices(memory.New(), &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
+	svc := kit.New(memory.New(), &kit.Options{Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}}})
 	if err := seed(context.Background(), svc); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@
 // there is no cookie so that API keys ("Authorization: Bearer sk:…") keep
 // working:
 //
-//	uk := all.Handler(svc.api(), &httpapi.Options{
+//	uk := all.Handler(svc.HTTP(), &httpapi.Options{
 //		Authenticator: httpapi.AuthenticatorFunc(func(r *http.Request) (permissions.Principal, error) {
 //			userID, ok := sessionOf(r)
 //			if !ok {
@@ -27,7 +27,7 @@
 //	mux.Handle("/userkit/", http.StripPrefix("/userkit", uk))
 //
 // Instead of Handler and StripPrefix, all.Mount registers the APIs on
-// the host's mux directly: all.Mount(mux, svc.api(), &httpapi.Options{Prefix:
+// the host's mux directly: all.Mount(mux, svc.HTTP(), &httpapi.Options{Prefix:
 // "/userkit", Authenticator: …}).
 //
 // What userkit may do for a session is decided by the user's grants, not by

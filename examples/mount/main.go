@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/userkit/userkit/kit"
 	"io"
 	"net"
 	"net/http"
@@ -14,10 +15,7 @@ import (
 	"time"
 
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/httpapi"
-	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/storage/sqlite"
@@ -45,7 +43,7 @@ func serve(ctx context.Context, addr, dbPath string) error {
 	}
 	defer closeStore()
 
-	svc := newServices(store, nil)
+	svc := kit.New(store, nil)
 	if err := seed(ctx, svc); err != nil {
 		return err
 	}
@@ -85,33 +83,6 @@ func openStore(ctx context.Context, dbPath string) (storage.Store, func(), error
 	return store, func() { _ = db.Close() }, nil
 }
 
-// services are the four userkit services over one store. The handlers
-// take them as httpapi.Services; the host also calls methods of its own
-// (Authenticate, set-up) on the concrete types.
-type services struct {
-	Users       *users.Service
-	Partners    *partners.Service
-	Portals     *portals.Service
-	Permissions *permissions.Service
-}
-
-// api returns the services as the userkit handlers take them.
-func (s services) api() httpapi.Services {
-	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
-}
-
-// newServices wires the four userkit services over one store.
-func newServices(store storage.Store, uo *users.Options) services {
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, uo)
-	return services{
-		Users:       us,
-		Partners:    partners.New(store, authz, us, nil),
-		Portals:     portals.New(store, authz, us, nil),
-		Permissions: authz,
-	}
-}
-
 // The demo accounts. Ada may manage every user through /userkit/; Bob
 // holds no grants, so userkit refuses him even though the host knows him.
 const (
@@ -122,7 +93,7 @@ const (
 )
 
 // seed creates the demo accounts unless an earlier run (with -db) did.
-func seed(ctx context.Context, svc services) error {
+func seed(ctx context.Context, svc *kit.Kit) error {
 	sys := permissions.WithPrincipal(ctx, permissions.System) // trusted set-up code
 	for _, d := range []struct {
 		email, first, last, password string

@@ -18,6 +18,7 @@ type config struct {
 	Demo     bool
 	Console  bool
 	Redis    string
+	OTel     string
 }
 
 // parseConfig reads flags from args with environment fallbacks from getenv.
@@ -34,6 +35,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		"signing secret for user API tokens; generated and kept in the database when unset (env USERKIT_SECRET)")
 	fs.StringVar(&c.Redis, "redis", getenv("USERKIT_REDIS_URL"),
 		"Redis URL (redis://host:6379/0) through which every instance shares the rate limits; unset, each process limits on its own (env USERKIT_REDIS_URL)")
+	fs.StringVar(&c.OTel, "otel", getenv("USERKIT_OTEL"),
+		"OpenTelemetry exporter of the request spans and metrics: \"stdout\" writes them to standard output as JSON; unset, none (env USERKIT_OTEL)")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "USERKIT_DEMO", "") == "1", "load a demo partner, portal and resources (env USERKIT_DEMO=1)")
 	fs.BoolVar(&c.Console, "console", envOr(getenv, "USERKIT_CONSOLE", "1") != "0", "serve the admin console at /console/ (env USERKIT_CONSOLE=0 turns it off)")
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +47,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.AdminKey != "" && (!strings.HasPrefix(c.AdminKey, "sk:") || len(c.AdminKey) < 3+32) {
 		return c, errors.New("-admin-key must start with \"sk:\" and hold at least 32 more characters")
+	}
+	if c.OTel != "" && c.OTel != "stdout" {
+		return c, fmt.Errorf("-otel %q: the exporters are: stdout", c.OTel)
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return c, errors.New("-secret must be at least 32 characters")

@@ -17,6 +17,11 @@
 //	-secret     USERKIT_SECRET     user-token signing secret, 32+ characters
 //	-demo       USERKIT_DEMO=1     load the README's demo data
 //	-redis      USERKIT_REDIS_URL  redis://host:6379/0: rate limits shared by every instance
+//	-otel       USERKIT_OTEL       stdout: export request spans and metrics as JSON to stdout
+//
+// -otel is the one place of the module that uses the OpenTelemetry SDK
+// (and its stdout exporters); the library speaks only the OpenTelemetry
+// API, and the server hands the providers to kit.Options.
 //
 // Several processes may start together on one database: the signing
 // secret, the bootstrap account and key and the demo data are created in

@@ -49,13 +49,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer closeStore()
-	k := kit.New(store, nil)
+	ko := &kit.Options{Logger: log}
+	stopTelemetry, err := telemetry(cfg.OTel, stdout, ko)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTelemetry(ctx); err != nil {
+			log.Warn("telemetry shutdown", slog.String("error", err.Error()))
+		}
+	}()
+	k := kit.New(store, ko)
 
 	secret, newKey, err := startUp(ctx, store, cfg)
 	if err != nil {
 		return err
 	}
-	opts := &httpapi.Options{Logger: log, TokenSecret: secret}
+	opts := k.HTTPOptions(&httpapi.Options{TokenSecret: secret})
 	if cfg.Redis != "" {
 		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis)
 		if err != nil {

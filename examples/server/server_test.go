@@ -221,3 +221,21 @@ func TestMySQLDSN(t *testing.T) {
 	is.True(err != nil) // a database name is required
 	is.Equal(redactDSN("postgres://u:secret@h/db"), "postgres://u:xxxxx@h/db")
 }
+
+// TestOTelStdout: with -otel stdout every API request's span, named after
+// its route, and the request metrics reach standard output (flushed at
+// shutdown); the served OpenAPI document needs no credential.
+func TestOTelStdout(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	s := start(t, "-db", "memory:", "-otel", "stdout", "-console=false")
+	status, _ := s.get(t, "/admin/v1/openapi.json", "")
+	is.Equal(status, 200)
+	status, _ = s.get(t, "/admin/v1/partners", "")
+	is.Equal(status, 401)
+	is.NoErr(s.stop())
+	out := s.stdout.String()
+	is.True(strings.Contains(out, `"Name":"GET /admin/v1/partners"`)) // the request's span
+	is.True(strings.Contains(out, `"http.server.request.duration"`))  // the duration histogram
+	is.True(strings.Contains(out, `"userkit.http.server.requests"`))  // the request count
+}

@@ -12,6 +12,9 @@
 //	// GET /admin/v1/partners, POST /admin/v1/portals, ...
 //
 // Register(mux, "/userkit", ...) serves the same under /userkit/admin/v1.
+// The API's OpenAPI 3.1 document (OpenAPI) is served without
+// authentication at GET /admin/v1/openapi.json (DocumentPath), below the
+// prefix, its server URL naming the prefix.
 //
 // # Conventions
 //

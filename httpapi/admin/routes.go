@@ -15,8 +15,10 @@ const Base = "/admin/v1"
 // "Authorization: Bearer <credential>" and leaves permission checks to the
 // services.
 func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
-	h := &handlers{api: core.New(s, opts, core.Shape{Errors: writeProblem, Statuses: statuses, Unknown: core.RejectUnknown})}
-	handle := h.api.Routes(mux, core.Prefix(prefix)+Base, "/", h.api.Authenticate(core.BearerOnly)).Handle
+	h := &handlers{api: core.New(s, opts, core.Shape{Name: "admin", Errors: writeProblem, Statuses: statuses, Unknown: core.RejectUnknown})}
+	rt := h.api.Routes(mux, core.Prefix(prefix)+Base, "/", h.api.Authenticate(core.BearerOnly))
+	rt.Document(core.Prefix(prefix), DocumentPath, openAPI)
+	handle := rt.Handle
 
 	handle("GET /partners", h.listPartners())
 	handle("POST /partners", h.createPartner())

@@ -1,10 +1,24 @@
 // Package all mounts every userkit HTTP API at once: the four documented
 // user APIs (Solvexia, Venuzle, Whaly, Tyk) and the management API.
 //
-//	svc := httpapi.Services{Users: us, Partners: ps, Portals: pts, Permissions: authz}
-//	all.Mount(mux, svc, &httpapi.Options{TokenSecret: secret})
+//	k := kit.New(store, &kit.Options{Logger: log})
+//	all.Mount(mux, k.HTTP(), k.HTTPOptions(&httpapi.Options{TokenSecret: secret}))
 //
-// To mount only some APIs, call their packages' Register functions.
+// To mount only some APIs, call their packages' Register functions. Each
+// API serves its OpenAPI document, without authentication, below the
+// prefix:
+//
+//	API       document (below Options.Prefix)
+//	Solvexia  /api/v1/openapi.json
+//	Venuzle   /api/internal/v1/openapi.json
+//	Whaly     /v1/partner-portals/openapi.json
+//	Tyk       /portal-api/openapi.json
+//	admin     /admin/v1/openapi.json
+//
+// Its servers entry names the prefix, so a client generated from the
+// served document calls the mounted API. (Handler behind
+// http.StripPrefix cannot know the host's prefix: its documents name the
+// unprefixed paths; prefer Mount with Options.Prefix.)
 package all
 
 import (

@@ -9,25 +9,17 @@ import (
 
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/all"
-	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
 
 func ExampleMount() {
 	// One store and one set of services behind every API.
-	store := memory.New()
-	authz := permissions.New(store, nil)
 	// Cheap hashing for the example; leave Argon2 zero in production.
-	us := users.New(store, authz, &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1}})
-	svc := httpapi.Services{
-		Users:       us,
-		Partners:    partners.New(store, authz, us, nil),
-		Portals:     portals.New(store, authz, us, nil),
-		Permissions: authz,
-	}
+	k := kit.New(memory.New(), &kit.Options{Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1}}})
+	authz := k.Permissions
 
 	// A service account whose key the back office sends as a Bearer token.
 	sys := permissions.WithPrincipal(context.Background(), permissions.System)
@@ -47,10 +39,10 @@ func ExampleMount() {
 
 	// Every API under /userkit on the host's mux.
 	mux := http.NewServeMux()
-	all.Mount(mux, svc, &httpapi.Options{
+	all.Mount(mux, k.HTTP(), k.HTTPOptions(&httpapi.Options{
 		Prefix:      "/userkit",
 		TokenSecret: []byte("a long random secret from the host's config"),
-	})
+	}))
 	handler := httpapi.WithRequestID(mux)
 
 	do := func(method, path, body string) (int, string) {

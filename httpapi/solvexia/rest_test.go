@@ -14,9 +14,8 @@ import (
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
-	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
@@ -65,9 +64,8 @@ func TestListStreamsPages(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	store := &countingStore{Store: memory.New()}
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}})
-	svc := httpapi.Services{Users: us, Partners: partners.New(store, authz, us, nil), Portals: portals.New(store, authz, us, nil), Permissions: authz}
+	k := kit.New(store, &kit.Options{Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}}})
+	authz, us, svc := k.Permissions, k.Users, k.HTTP()
 	mux := http.NewServeMux()
 	Register(mux, "", svc, &httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
 	sys := permissions.WithPrincipal(context.Background(), permissions.System)

@@ -12,11 +12,12 @@ import (
 // (prefix "" gives the documented paths). Every success is 200, as
 // Solvexia documents; errors are {"message", "supportId"}.
 func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
-	a := core.New(s, opts, core.Shape{Statuses: statuses})
+	a := core.New(s, opts, core.Shape{Name: "solvexia", Statuses: statuses})
 	a.Shape.Errors = newErrorWriter(a.Log)
 	h := &handlers{api: a}
 	ok := http.StatusOK
 	rt := a.Routes(mux, core.Prefix(prefix)+"/api/v1", "/users/", a.Authenticate(core.BearerOnly))
+	rt.Document(core.Prefix(prefix), DocumentPath, openAPI)
 	rt.Handle("GET /users", core.Endpoint(a, ok, h.listUsers))
 	rt.Handle("POST /users", core.Endpoint(a, ok, h.createUser))
 	rt.Handle("GET /users/{userId}", core.Endpoint(a, ok, h.getUser))

@@ -13,10 +13,11 @@ import (
 // may be nil; opts.TokenSecret enables user API tokens (JWTToken). Every
 // success is 200, as in the portal, create included.
 func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
-	a := core.New(s, opts, core.Shape{Errors: writeError, Statuses: statuses, Every: noStore})
+	a := core.New(s, opts, core.Shape{Name: "tyk", Errors: writeError, Statuses: statuses, Every: noStore})
 	h := &handlers{a: a}
 	ok := http.StatusOK
 	rt := a.Routes(mux, core.Prefix(prefix)+"/portal-api", "/", a.Authenticate(core.BearerOrRaw))
+	rt.Document(core.Prefix(prefix), DocumentPath, openAPI)
 
 	rt.Handle("GET /users", core.Endpoint(a, ok, h.listUsers))
 	rt.Handle("POST /users", core.Endpoint(a, ok, h.createUser))

@@ -5,6 +5,10 @@ import (
 	_ "embed"
 )
 
+// DocumentPath is where Register serves OpenAPI() below the mount prefix,
+// without authentication, with its servers naming the prefix.
+const DocumentPath = "/api/internal/v1/openapi.json"
+
 //go:embed openapi.json
 var openAPI []byte
 

@@ -14,10 +14,11 @@ const base = "/api/internal/v1/partners/{partner_id}/users"
 // Register mounts the Venuzle partner-users API on mux under prefix ("" for
 // the documented paths). opts may be nil.
 func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
-	a := core.New(s, opts, core.Shape{Errors: writeError, Statuses: statuses})
+	a := core.New(s, opts, core.Shape{Name: "venuzle", Errors: writeError, Statuses: statuses})
 	h := &handlers{api: a}
 	ok := http.StatusOK
 	rt := a.Routes(mux, core.Prefix(prefix)+base, "/", a.Authenticate(core.BearerOnly))
+	rt.Document(core.Prefix(prefix), DocumentPath, openAPI)
 	rt.Handle("GET ", core.Endpoint(a, ok, h.listUsers))
 	rt.Handle("POST ", core.Endpoint(a, ok, h.createUser))
 	rt.Handle("GET /{user_id}", core.Endpoint(a, ok, h.getUser))

@@ -16,10 +16,11 @@ const base = "/v1/partner-portals/{portalId}/users"
 // request, keyed by its principal or, when authentication failed, by its
 // remote IP, before an unauthenticated request is refused.
 func Register(mux *http.ServeMux, prefix string, s httpapi.Services, opts *httpapi.Options) {
-	a := core.New(s, opts, core.Shape{Errors: writeError})
+	a := core.New(s, opts, core.Shape{Name: "whaly", Errors: writeError})
 	h := &handlers{api: a}
 	ok := http.StatusOK
 	rt := a.Routes(mux, core.Prefix(prefix)+base, "/", a.Identify(core.BearerOnly), rateLimited(a, limiterFor(a.Opts)), a.Authenticated)
+	rt.Document(core.Prefix(prefix), DocumentPath, openAPI)
 	rt.Handle("GET ", core.Endpoint(a, ok, h.listUsers))
 	rt.Handle("POST ", core.Endpoint(a, ok, h.createUser))
 	rt.Handle("GET /{userId}", core.Endpoint(a, ok, h.getUser))

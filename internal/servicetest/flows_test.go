@@ -2,6 +2,7 @@ package servicetest
 
 import (
 	"context"
+	"github.com/userkit/userkit/kit"
 	"slices"
 	"testing"
 
@@ -103,8 +104,8 @@ func usersOptions() *users.Options {
 	return &users.Options{Argon2: cheap, MaxFailedLogins: maxFailed}
 }
 
-// env is the four services wired over one store, the way a host wires
-// them.
+// env is the four services wired over one store by kit.New, the way a
+// host wires them.
 type env struct {
 	store    storage.Store
 	authz    *permissions.Service
@@ -115,14 +116,13 @@ type env struct {
 }
 
 func newEnv(store storage.Store) env {
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, usersOptions())
+	k := kit.New(store, &kit.Options{Users: *usersOptions()})
 	return env{
 		store:    store,
-		authz:    authz,
-		users:    us,
-		partners: partners.New(store, authz, us, nil),
-		portals:  portals.New(store, authz, us, nil),
+		authz:    k.Permissions,
+		users:    k.Users,
+		partners: k.Partners,
+		portals:  k.Portals,
 		sys:      permissions.WithPrincipal(context.Background(), permissions.System),
 	}
 }

@@ -1,9 +1,12 @@
 // Package apispec checks an API served on an http.ServeMux against the
-// API's OpenAPI 3.0 document, read strictly, the way a client generated
+// API's OpenAPI document (3.0 or 3.1), read strictly, the way a client generated
 // from that document reads the answers. It is imported by tests only.
 //
 // A Spec ties a document to a mux. New fails the test unless the mux's
-// registered patterns and the document's operations match one to one.
+// registered patterns and the document's operations match one to one,
+// the route serving the document itself excepted ("GET …/openapi.json",
+// core.DocumentPath): New checks instead that it answers the document,
+// servers aside, without credentials.
 // Spec.Do sends a request that must be valid for its operation (so the
 // test speaks the document too), requires a 2xx answer and validates it
 // with kin-openapi (status documented, Content-Type, body: types, required
@@ -96,6 +99,11 @@ func New(t testing.TB, document []byte, mux *http.ServeMux) *Spec {
 			// for a path it serves, 404 below its root), not an operation.
 			continue
 		}
+		if method == http.MethodGet && strings.HasSuffix(path, documentPath) {
+			// The document, served by the API itself; not an operation.
+			checkServed(t, mux, path, document)
+			continue
+		}
 		o := s.find(method, path)
 		if o == nil {
 			t.Errorf("registered route %q has no operation in the document", p)
@@ -115,6 +123,39 @@ func New(t testing.TB, document []byte, mux *http.ServeMux) *Spec {
 		t.FailNow()
 	}
 	return s
+}
+
+// documentPath ends the path of the route serving an API's document
+// (core.DocumentPath).
+const documentPath = "/openapi.json"
+
+// checkServed requires GET path to answer document without credentials,
+// with every member but servers unchanged.
+func checkServed(t testing.TB, mux *http.ServeMux, path string, document []byte) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("GET %s: want 200 application/json, got %d %q", path, w.Code, w.Header().Get("Content-Type"))
+		return
+	}
+	var served, want map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &served); err != nil {
+		t.Errorf("GET %s: %v", path, err)
+		return
+	}
+	if err := json.Unmarshal(document, &want); err != nil {
+		t.Errorf("document: %v", err)
+		return
+	}
+	if _, ok := served["servers"]; !ok {
+		t.Errorf("GET %s: the served document names no server", path)
+	}
+	delete(served, "servers")
+	delete(want, "servers")
+	if !reflect.DeepEqual(served, want) {
+		t.Errorf("GET %s: the served document differs from the package's beyond its servers", path)
+	}
 }
 
 // find returns the operation documented for a registered method and path.

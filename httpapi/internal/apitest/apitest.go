@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/httpapi"
-	"github.com/userkit/userkit/partners"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
+	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
@@ -52,24 +51,14 @@ func (c *Clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 // TokenSecret signs user API tokens in tests.
 var TokenSecret = []byte("apitest-token-secret-0123456789abcdef")
 
-// Services are the concrete services of an Env, so that tests can also
-// call the methods the handlers do not.
-type Services struct {
-	Users       *users.Service
-	Partners    *partners.Service
-	Portals     *portals.Service
-	Permissions *permissions.Service
-}
-
-// HTTP returns the services as the handlers take them.
-func (s Services) HTTP() httpapi.Services {
-	return httpapi.Services{Users: s.Users, Partners: s.Partners, Portals: s.Portals, Permissions: s.Permissions}
-}
+// Services are the concrete services of an Env (a kit.Kit), so that
+// tests can also call the methods the handlers do not.
+type Services = kit.Kit
 
 // Env is a complete userkit back end for one test.
 type Env struct {
 	Store *memory.Store
-	Svc   Services
+	Svc   *Services
 	Opts  *httpapi.Options
 	Clock *Clock
 	// Sys is a context running as the system principal, for arranging
@@ -77,29 +66,27 @@ type Env struct {
 	Sys context.Context
 }
 
-// New returns a fresh Env.
+// New returns a fresh Env over a memory store.
 func New(t testing.TB) *Env {
 	t.Helper()
-	clk := &Clock{now: Epoch}
-	clock := userkit.Clock(clk.Now)
 	store := memory.New()
-	authz := permissions.New(store, &permissions.Options{Clock: clock})
-	us := users.New(store, authz, &users.Options{
-		Clock:  clock,
-		Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1},
+	env := NewOn(t, store)
+	env.Store = store
+	return env
+}
+
+// NewOn returns a fresh Env over st (Env.Store stays nil: the caller
+// holds st).
+func NewOn(t testing.TB, st storage.Store) *Env {
+	t.Helper()
+	clk := &Clock{now: Epoch}
+	k := kit.New(st, &kit.Options{
+		Clock: clk.Now,
+		Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}},
 	})
 	return &Env{
-		Store: store,
-		Svc: Services{
-			Users:       us,
-			Partners:    partners.New(store, authz, us, &partners.Options{Clock: clock}),
-			Portals:     portals.New(store, authz, us, &portals.Options{Clock: clock}),
-			Permissions: authz,
-		},
-		Opts: &httpapi.Options{
-			TokenSecret: TokenSecret,
-			Clock:       clock,
-		},
+		Svc:   k,
+		Opts:  k.HTTPOptions(&httpapi.Options{TokenSecret: TokenSecret}),
 		Clock: clk,
 		Sys:   permissions.WithPrincipal(context.Background(), permissions.System),
 	}

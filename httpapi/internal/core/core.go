@@ -15,10 +15,14 @@ type API struct {
 	Log  *slog.Logger
 	// Shape is the API's error body, status policy and decoding rules.
 	Shape Shape
+
+	obs *instruments
 }
 
 // Shape is what makes one API's plumbing its own, declared once per API.
 type Shape struct {
+	// Name names the API in telemetry ("admin", "solvexia", …).
+	Name string
 	// Errors writes the API's error body.
 	Errors ErrorWriter
 	// Statuses are the API's documented departures from the shared
@@ -41,7 +45,7 @@ func New(s httpapi.Services, opts *httpapi.Options, shape Shape) *API {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &API{Services: s, Opts: opts, Log: log, Shape: shape}
+	return &API{Services: s, Opts: opts, Log: log, Shape: shape, obs: newInstruments(opts)}
 }
 
 func (a *API) maxBody() int64 {

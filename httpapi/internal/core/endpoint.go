@@ -57,7 +57,7 @@ type Routes struct {
 	mux     *http.ServeMux
 	base    string
 	mw      []Middleware
-	methods map[string][]string // path → methods served, for Allow
+	methods map[string][]string // full path → methods served, for Allow
 }
 
 // Routes returns the registrar of the API's routes below base, each to be
@@ -72,7 +72,7 @@ func (a *API) Routes(mux *http.ServeMux, base, root string, mw ...Middleware) *R
 	}
 	rt := &Routes{a: a, mux: mux, base: base, mw: mw, methods: map[string][]string{}}
 	if root != "" {
-		mux.Handle(base+root, rt.every(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.Handle(base+root, rt.every(base+root, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			a.Fail(w, r, errNoRoute)
 		})))
 	}
@@ -86,9 +86,17 @@ func (rt *Routes) Handle(pattern string, h http.Handler) {
 	for _, m := range slices.Backward(rt.mw) {
 		h = m(h)
 	}
-	rt.mux.Handle(method+" "+rt.base+path, httpapi.WithRequestID(h))
+	full := method + " " + rt.base + path
+	rt.mux.Handle(full, httpapi.WithRequestID(rt.a.observe(full, h)))
+	rt.allow(method, rt.base+path)
+}
+
+// allow records that path (a full path pattern) serves method, for the
+// 405 answer's Allow header, which it registers with the path's first
+// method.
+func (rt *Routes) allow(method, path string) {
 	if _, seen := rt.methods[path]; !seen {
-		rt.mux.Handle(rt.base+path, rt.every(rt.methodNotAllowed(path)))
+		rt.mux.Handle(path, rt.every(path, rt.methodNotAllowed(path)))
 	}
 	rt.methods[path] = append(rt.methods[path], method)
 	if method == http.MethodGet {
@@ -96,13 +104,14 @@ func (rt *Routes) Handle(pattern string, h http.Handler) {
 	}
 }
 
-// every wraps a handler that answers for the API as a whole (405, 404):
-// a request id and the Shape's Every middleware.
-func (rt *Routes) every(h http.Handler) http.Handler {
+// every wraps a handler that answers for the API as a whole (405, 404)
+// and is registered with pattern: a request id, telemetry and the Shape's
+// Every middleware.
+func (rt *Routes) every(pattern string, h http.Handler) http.Handler {
 	if rt.a.Shape.Every != nil {
 		h = rt.a.Shape.Every(h)
 	}
-	return httpapi.WithRequestID(h)
+	return httpapi.WithRequestID(rt.a.observe(pattern, h))
 }
 
 var errNoRoute = userkit.Errorf(userkit.NotFound, "There is no such path in this API.")
