@@ -7,13 +7,16 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/matryer/is"
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/console"
 	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
 
@@ -501,4 +504,59 @@ func TestUserFlows(t *testing.T) {
 	p = c.get("/events?target=" + u.ID.String())
 	is.True(strings.Contains(p.body, "users.update")) // this user's changes
 	is.True(!strings.Contains(p.body, "page00@example.com"))
+}
+
+// recordingEvents is the permissions service, recording the audit log
+// filters the console asks for.
+type recordingEvents struct {
+	console.Permissions
+	mu      sync.Mutex
+	filters []storage.EventFilter
+}
+
+func (r *recordingEvents) ListEvents(ctx context.Context, f storage.EventFilter, p userkit.PageRequest) (userkit.Page[permissions.Event], error) {
+	r.mu.Lock()
+	r.filters = append(r.filters, f)
+	r.mu.Unlock()
+	return r.Permissions.ListEvents(ctx, f, p)
+}
+
+// TestEventsActionFilterInStore: the audit log's action filter is the
+// store's (storage.EventFilter.Action), one query a page, not a scan of
+// pages in the console.
+func TestEventsActionFilterInStore(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	rec := &recordingEvents{}
+	w := newWorldWith(t, func(svc *console.Services, _ *console.Options) {
+		rec.Permissions = svc.Permissions
+		svc.Permissions = rec
+	})
+	c := w.client(t)
+	c.signInKey(w.adminKey)
+	for _, tc := range []struct{ query, want string }{
+		{"users", "users."},              // a family
+		{"users.update", "users.update"}, // one action
+		{"", ""},                         // every action
+	} {
+		rec.mu.Lock()
+		rec.filters = nil
+		rec.mu.Unlock()
+		p := c.get("/events" + query("action", tc.query))
+		is.Equal(p.status, http.StatusOK)
+		rec.mu.Lock()
+		is.Equal(len(rec.filters), 1)            // one store query for the page
+		is.Equal(rec.filters[0].Action, tc.want) // the filter the store applies
+		rec.mu.Unlock()
+		if tc.query == "users" {
+			is.True(strings.Contains(p.body, "users.create") && !strings.Contains(p.body, "partners.create")) // only the family
+		}
+	}
+}
+
+func query(k, v string) string {
+	if v == "" {
+		return ""
+	}
+	return "?" + url.Values{k: {v}}.Encode()
 }
