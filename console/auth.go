@@ -76,7 +76,7 @@ func (a access) menu() menu {
 // GET). A POST must carry the session's CSRF token. The principal's grants
 // are read as the principal on every request, so that a revoked grant or a
 // deleted account takes effect at once; a user who is no longer active is
-// signed out.
+// signed out, and so is a session whose key was revoked or expired.
 func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, ok := c.session(r)
@@ -100,24 +100,40 @@ func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *request)) h
 			}
 		}
 		ctx := permissions.WithPrincipal(r.Context(), sess.Principal)
+		end := func(why string) {
+			_ = c.sessions.Delete(r.Context(), sess.ID)
+			c.setCookie(w, r, sessionCookie, "", -1)
+			c.redirect(w, r, "/signin"+query("ended", why))
+		}
+		if sess.KeyID != uuid.Nil {
+			live, err := c.svc.Permissions.KeyActive(ctx, sess.KeyID)
+			if err == nil && !live {
+				end("key")
+				return
+			}
+			if err != nil {
+				if k := userkit.KindOf(err); k == userkit.NotFound || k == userkit.Unauthenticated || k == userkit.Forbidden {
+					end("key")
+					return
+				}
+				c.fail(w, r, nil, err)
+				return
+			}
+		}
 		grants, err := c.svc.Permissions.GrantsOf(ctx, sess.Principal.ID)
 		if err == nil {
 			err = c.stillActive(ctx, sess.Principal)
 		}
 		if err != nil {
 			if k := userkit.KindOf(err); k == userkit.NotFound || k == userkit.Unauthenticated || k == userkit.Forbidden {
-				_ = c.sessions.Delete(r.Context(), sess.ID)
-				c.setCookie(w, r, sessionCookie, "", -1)
-				c.redirect(w, r, "/signin")
+				end("access")
 				return
 			}
 			c.fail(w, r, nil, err)
 			return
 		}
 		if len(grants) == 0 {
-			_ = c.sessions.Delete(r.Context(), sess.ID)
-			c.setCookie(w, r, sessionCookie, "", -1)
-			c.redirect(w, r, "/signin")
+			end("access")
 			return
 		}
 		rq := &request{sess: sess, ctx: ctx, access: grants}
@@ -172,6 +188,12 @@ type signInData struct {
 	Method string // the form that failed: "password" or "key"
 }
 
+// endedReasons say on the sign-in page why a session ended.
+var endedReasons = map[string]string{
+	"key":    "Your session ended because the key you signed in with was revoked or has expired. Sign in again with a valid key.",
+	"access": "Your session ended because your account or its access changed. Sign in again.",
+}
+
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := c.session(r); ok {
 		c.redirect(w, r, "/")
@@ -183,7 +205,7 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, r, nil, "signin", view{
 		Title: "Sign in", CSRF: c.signInToken(w, r), Form: newForm(),
-		Data: signInData{Next: next},
+		Error: endedReasons[r.URL.Query().Get("ended")], Data: signInData{Next: next},
 	})
 }
 
@@ -211,9 +233,10 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	var (
-		p    permissions.Principal
-		name string
-		err  error
+		p     permissions.Principal
+		keyID uuid.UUID
+		name  string
+		err   error
 	)
 	switch method {
 	case "key":
@@ -222,7 +245,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 			refuse(http.StatusUnprocessableEntity, "Key", "Enter an API key. It starts with sk:.")
 			return
 		}
-		p, err = c.svc.Permissions.ResolveKey(r.Context(), key)
+		p, keyID, err = c.svc.Permissions.ResolveKeyID(r.Context(), key)
 		if err == nil {
 			var sa = p.ID.String()
 			if acct, gerr := c.svc.Permissions.GetServiceAccount(permissions.WithPrincipal(r.Context(), p), p.ID); gerr == nil {
@@ -281,7 +304,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusForbidden, field, "This account has no administrative access, so it cannot use the console.")
 		return
 	}
-	if err := c.startSession(w, r, p, name); err != nil {
+	if err := c.startSession(w, r, p, keyID, name); err != nil {
 		c.fail(w, r, nil, err)
 		return
 	}

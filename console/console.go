@@ -54,7 +54,8 @@ type Portals interface {
 
 // Permissions is what the console needs of *permissions.Service.
 type Permissions interface {
-	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
+	ResolveKeyID(ctx context.Context, secret string) (permissions.Principal, uuid.UUID, error)
+	KeyActive(ctx context.Context, keyID uuid.UUID) (bool, error)
 	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]permissions.Grant, error)
 	GetServiceAccount(ctx context.Context, id uuid.UUID) (permissions.ServiceAccount, error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)

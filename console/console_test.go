@@ -15,8 +15,10 @@ import (
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/console"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
 
@@ -559,4 +561,71 @@ func query(k, v string) string {
 		return ""
 	}
 	return "?" + url.Values{k: {v}}.Encode()
+}
+
+// TestKeySessionEndsWithKey: a session signed in with a key ends on the
+// first request after the key is revoked, or after it expires; the
+// session keeps the key's ID, never its secret.
+func TestKeySessionEndsWithKey(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	var nanos atomic.Int64
+	nanos.Store(time.Now().UnixNano())
+	k := kit.New(memory.New(), &kit.Options{Clock: func() time.Time { return time.Unix(0, nanos.Load()).UTC() }})
+	saved := &savedSessions{SessionStore: console.NewMemorySessions()}
+	w := newWorldWith(t, func(svc *console.Services, o *console.Options) {
+		svc.Permissions = k.Permissions
+		o.Sessions = saved
+	})
+	sys := permissions.WithPrincipal(context.Background(), permissions.System)
+	sa, err := k.Permissions.CreateServiceAccount(sys, permissions.ServiceAccountParams{Name: "ops",
+		Grants: []permissions.GrantParams{{Action: "*", Scope: permissions.All}}})
+	is.NoErr(err)
+
+	// Revoked: the next request goes to sign-in, which says why.
+	key, secret, err := k.Permissions.CreateKey(sys, sa.ID, permissions.KeyParams{})
+	is.NoErr(err)
+	c := w.client(t)
+	c.signInKey(secret)
+	is.Equal(c.get("/events").status, http.StatusOK) // signed in
+	stored := saved.last()
+	is.Equal(stored.KeyID, key.ID)                                     // the key's ID is kept
+	is.True(!strings.Contains(fmt.Sprintf("%+v", stored), secret[3:])) // the secret is not
+	is.NoErr(k.Permissions.RevokeKey(sys, key.ID))
+	p := c.get("/events")
+	is.Equal(p.status, http.StatusSeeOther) // revoked: signed out
+	loc := p.resp.Header.Get("Location")
+	is.True(strings.HasPrefix(loc, prefix+"/signin"))                                                // to the sign-in page
+	is.True(strings.Contains(c.get(strings.TrimPrefix(loc, prefix)).body, "revoked or has expired")) // which says why
+	is.Equal(c.get("/events").status, http.StatusSeeOther)                                           // and the session is gone
+
+	// Expired: the same, once the clock passes the key's expiry.
+	exp := time.Unix(0, nanos.Load()).Add(time.Hour)
+	_, secret, err = k.Permissions.CreateKey(sys, sa.ID, permissions.KeyParams{ExpiresAt: &exp})
+	is.NoErr(err)
+	c = w.client(t)
+	c.signInKey(secret)
+	is.Equal(c.get("/events").status, http.StatusOK)
+	nanos.Add(int64(time.Hour))
+	is.Equal(c.get("/events").status, http.StatusSeeOther) // expired: signed out
+}
+
+// savedSessions is a session store that remembers the last session saved.
+type savedSessions struct {
+	console.SessionStore
+	mu sync.Mutex
+	s  console.Session
+}
+
+func (s *savedSessions) Save(ctx context.Context, sess console.Session) error {
+	s.mu.Lock()
+	s.s = sess
+	s.mu.Unlock()
+	return s.SessionStore.Save(ctx, sess)
+}
+
+func (s *savedSessions) last() console.Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.s
 }
