@@ -2,7 +2,10 @@ package console
 
 import (
 	"context"
+	"math"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -225,6 +228,12 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm()
 	method := r.PostFormValue("method")
+	if method != "key" {
+		f.Values["Email"] = strings.TrimSpace(r.PostFormValue("Email"))
+	}
+	if !c.allowSignIn(w, r, f, next, method) {
+		return
+	}
 	refuse := func(status int, field, msg string) {
 		f.Problems[field] = msg
 		c.render(w, r, nil, "signin", view{
@@ -309,6 +318,56 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.redirect(w, r, next)
+}
+
+// allowSignIn counts a sign-in attempt against the limits per client
+// address and per email, and answers it itself (429 with Retry-After, or
+// 503 when the limiter cannot decide) when one of them refuses it.
+func (c *Console) allowSignIn(w http.ResponseWriter, r *http.Request, f *form, next, method string) bool {
+	addr := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
+	}
+	keys := []string{"console-signin:addr:" + addr}
+	if email := strings.ToLower(f.Values["Email"]); email != "" {
+		keys = append(keys, "console-signin:email:"+email)
+	}
+	for i, key := range keys {
+		d, err := c.signIns.Allow(r.Context(), key)
+		if err != nil {
+			c.log.ErrorContext(r.Context(), "console: sign-in limiter", "err", err)
+			w.Header().Set("Retry-After", "1")
+			c.render(w, r, nil, "signin", view{Title: "Sign in", CSRF: c.signInToken(w, r), Form: f,
+				Status: http.StatusServiceUnavailable, Error: "Signing in is not possible right now. Try again in a moment.",
+				Data: signInData{Next: next, Method: method}})
+			return false
+		}
+		if d.Allowed {
+			continue
+		}
+		secs := int(math.Ceil(d.RetryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		who := "from your network address"
+		if i == 1 {
+			who = "for this email address"
+		}
+		wait := "a minute"
+		if secs < 60 {
+			wait = strconv.Itoa(secs) + " seconds"
+			if secs == 1 {
+				wait = "a second"
+			}
+		}
+		c.render(w, r, nil, "signin", view{Title: "Sign in", CSRF: c.signInToken(w, r), Form: f,
+			Status: http.StatusTooManyRequests,
+			Error:  "Too many sign-in attempts " + who + ". Wait " + wait + " and try again.",
+			Data:   signInData{Next: next, Method: method}})
+		return false
+	}
+	return true
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, rq *request) {

@@ -17,6 +17,7 @@ import (
 	"github.com/userkit/userkit/console"
 	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/ratelimit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
@@ -628,4 +629,59 @@ func (s *savedSessions) last() console.Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.s
+}
+
+// keyLimiter refuses the keys that start with deny and records every key.
+type keyLimiter struct {
+	deny string
+	mu   sync.Mutex
+	keys []string
+}
+
+func (l *keyLimiter) Allow(_ context.Context, key string) (ratelimit.Decision, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.keys = append(l.keys, key)
+	if strings.HasPrefix(key, l.deny) {
+		return ratelimit.Decision{Allowed: false, Limit: 10, RetryAfter: 5500 * time.Millisecond}, nil
+	}
+	return ratelimit.Decision{Allowed: true, Limit: 10, Remaining: 9}, nil
+}
+
+// TestSignInRateLimit: sign-in attempts are limited per client address
+// (default 10 a minute) and per email; a refused attempt is 429 with
+// Retry-After and a sentence in plain words, before any credential is
+// checked.
+func TestSignInRateLimit(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+
+	// The default: 10 attempts a minute from one address, then 429.
+	w := newWorld(t)
+	c := w.client(t)
+	c.get("/signin")
+	for i := 0; i < console.DefaultSignInsPerMinute; i++ {
+		p := c.post("/signin", url.Values{"method": {"key"}, "Key": {"sk:wrong"}})
+		is.Equal(p.status, http.StatusUnauthorized) // a wrong key, within the limit
+	}
+	p := c.post("/signin", url.Values{"method": {"key"}, "Key": {w.adminKey}})
+	is.Equal(p.status, http.StatusTooManyRequests)                                                  // the 11th attempt is refused, even with a good key
+	is.True(p.resp.Header.Get("Retry-After") != "")                                                 // with Retry-After
+	is.True(strings.Contains(p.body, "Too many sign-in attempts from your network address. Wait ")) // in plain words
+	is.True(strings.Contains(p.body, `id="f-Key"`))                                                 // on the sign-in page, to try again
+
+	// Per email: the limiter is asked for the address and the email.
+	lim := &keyLimiter{deny: "console-signin:email:"}
+	w = newWorldWith(t, func(_ *console.Services, o *console.Options) { o.SignInLimiter = lim })
+	c = w.client(t)
+	c.get("/signin")
+	p = c.post("/signin", url.Values{"Email": {" Root@Example.com "}, "Password": {adminPassword}})
+	is.Equal(p.status, http.StatusTooManyRequests)  // refused for the email
+	is.Equal(p.resp.Header.Get("Retry-After"), "6") // seconds, rounded up
+	is.True(strings.Contains(p.body, "Too many sign-in attempts for this email address. Wait 6 seconds and try again."))
+	is.Equal(lim.keys, []string{"console-signin:addr:127.0.0.1", "console-signin:email:root@example.com"}) // one key per address and per email
+	lim.mu.Lock()
+	lim.deny = "nothing"
+	lim.mu.Unlock()
+	is.Equal(c.post("/signin", url.Values{"Email": {"root@example.com"}, "Password": {adminPassword}}).status, http.StatusSeeOther) // allowed again
 }
