@@ -218,6 +218,18 @@ func TestBrowser(t *testing.T) {
 		t.Fatal("partner B's user's email is on the page")
 	}
 
+	// A user partner A only attached (partner B manages them) is shown
+	// read-only, with the reason, not as a form that fails when sent.
+	goTo("open an attached user", base+"/users/"+w.shared.ID.String(), page("user")+" #profile-h")
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('form[action$="/users/`+w.shared.ID.String()+`"]').length`))
+	if err != nil || forms != 0 {
+		t.Fatalf("the attached user's page has %d edit forms (%v), want none", forms, err)
+	}
+	if s := text("#readonly-note"); !strings.Contains(s, "not managed by") {
+		t.Fatalf("the attached user's profile says %q", s)
+	}
+	shoot("user-readonly")
+
 	// Signed out again, pages go to sign-in.
 	follow("sign out", page("signin")+" #f-Key", chromedp.Click(".who button"))
 	goTo("open user", base+"/users/"+w.userA.ID.String(), page("signin")+" #f-Email")

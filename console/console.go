@@ -24,6 +24,7 @@ import (
 type Users interface {
 	Authenticate(ctx context.Context, email, password string) (users.User, error)
 	Get(ctx context.Context, id uuid.UUID) (users.User, error)
+	IsAdmin(ctx context.Context, id uuid.UUID) (bool, error)
 	List(ctx context.Context, p users.ListParams) (userkit.Page[users.User], error)
 	Create(ctx context.Context, p users.CreateParams) (users.User, error)
 	Update(ctx context.Context, id uuid.UUID, p users.UpdateParams) (users.User, error)
@@ -58,6 +59,7 @@ type Permissions interface {
 	ResolveKeyID(ctx context.Context, secret string) (permissions.Principal, uuid.UUID, error)
 	KeyActive(ctx context.Context, keyID uuid.UUID) (bool, error)
 	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]permissions.Grant, error)
+	MayOnUser(ctx context.Context, action permissions.Action, userID uuid.UUID) (bool, error)
 	GetServiceAccount(ctx context.Context, id uuid.UUID) (permissions.ServiceAccount, error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
 	CreateServiceAccount(ctx context.Context, p permissions.ServiceAccountParams) (permissions.ServiceAccount, error)

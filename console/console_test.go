@@ -685,3 +685,39 @@ func TestSignInRateLimit(t *testing.T) {
 	lim.mu.Unlock()
 	is.Equal(c.post("/signin", url.Values{"Email": {"root@example.com"}, "Password": {adminPassword}}).status, http.StatusSeeOther) // allowed again
 }
+
+// TestOwnershipOnUserPage: a partner-scoped administrator sees a user
+// their partner only attached (another partner manages them) read-only,
+// with the reason, and without the controls the services would refuse;
+// their own partner's user is editable. A holder of "*" on everything is
+// labelled an administrator.
+func TestOwnershipOnUserPage(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	w := newWorld(t)
+	c := w.client(t)
+	c.signInKey(w.partnerKey)
+
+	p := c.get("/users/" + w.shared.ID.String())
+	is.Equal(p.status, http.StatusOK)                                      // readable: a member of partner A
+	is.True(strings.Contains(p.body, "This user is not managed by you."))  // says why it is read-only
+	is.True(!strings.Contains(p.body, "Save changes"))                     // no edit form
+	is.True(!strings.Contains(p.body, "Reset password"))                   // no password reset
+	is.True(!strings.Contains(p.body, `name="Status"`))                    // no lock or suspend
+	is.True(strings.Contains(p.body, "sam.shared@example.com"))            // the profile is shown
+	is.True(!strings.Contains(p.body, w.partnerB.Name))                    // never the managing partner's name
+	is.True(strings.Contains(p.body, "/partners/"+w.partnerA.ID.String())) // the partner A may remove them from
+
+	p = c.get("/users/" + w.userA.ID.String())
+	is.Equal(p.status, http.StatusOK)
+	is.True(strings.Contains(p.body, "Save changes") && strings.Contains(p.body, "Reset password")) // A's own user: editable
+	is.True(!strings.Contains(p.body, "not managed by you"))
+
+	c = w.client(t)
+	c.signInKey(w.adminKey)
+	p = c.get("/users/" + w.adminUser.ID.String())
+	is.True(strings.Contains(p.body, `badge-admin">Administrator`)) // holds * on everything
+	is.True(strings.Contains(p.body, "super-admin"))                // what Tyk calls it
+	p = c.get("/users/" + w.shared.ID.String())
+	is.True(strings.Contains(p.body, "Save changes")) // everything's administrator controls every user
+}
