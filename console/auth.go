@@ -2,7 +2,10 @@ package console
 
 import (
 	"context"
+	"math"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -76,7 +79,7 @@ func (a access) menu() menu {
 // GET). A POST must carry the session's CSRF token. The principal's grants
 // are read as the principal on every request, so that a revoked grant or a
 // deleted account takes effect at once; a user who is no longer active is
-// signed out.
+// signed out, and so is a session whose key was revoked or expired.
 func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, ok := c.session(r)
@@ -100,24 +103,40 @@ func (c *Console) authed(h func(http.ResponseWriter, *http.Request, *request)) h
 			}
 		}
 		ctx := permissions.WithPrincipal(r.Context(), sess.Principal)
+		end := func(why string) {
+			_ = c.sessions.Delete(r.Context(), sess.ID)
+			c.setCookie(w, r, sessionCookie, "", -1)
+			c.redirect(w, r, "/signin"+query("ended", why))
+		}
+		if sess.KeyID != uuid.Nil {
+			live, err := c.svc.Permissions.KeyActive(ctx, sess.KeyID)
+			if err == nil && !live {
+				end("key")
+				return
+			}
+			if err != nil {
+				if k := userkit.KindOf(err); k == userkit.NotFound || k == userkit.Unauthenticated || k == userkit.Forbidden {
+					end("key")
+					return
+				}
+				c.fail(w, r, nil, err)
+				return
+			}
+		}
 		grants, err := c.svc.Permissions.GrantsOf(ctx, sess.Principal.ID)
 		if err == nil {
 			err = c.stillActive(ctx, sess.Principal)
 		}
 		if err != nil {
 			if k := userkit.KindOf(err); k == userkit.NotFound || k == userkit.Unauthenticated || k == userkit.Forbidden {
-				_ = c.sessions.Delete(r.Context(), sess.ID)
-				c.setCookie(w, r, sessionCookie, "", -1)
-				c.redirect(w, r, "/signin")
+				end("access")
 				return
 			}
 			c.fail(w, r, nil, err)
 			return
 		}
 		if len(grants) == 0 {
-			_ = c.sessions.Delete(r.Context(), sess.ID)
-			c.setCookie(w, r, sessionCookie, "", -1)
-			c.redirect(w, r, "/signin")
+			end("access")
 			return
 		}
 		rq := &request{sess: sess, ctx: ctx, access: grants}
@@ -172,6 +191,12 @@ type signInData struct {
 	Method string // the form that failed: "password" or "key"
 }
 
+// endedReasons say on the sign-in page why a session ended.
+var endedReasons = map[string]string{
+	"key":    "Your session ended because the key you signed in with was revoked or has expired. Sign in again with a valid key.",
+	"access": "Your session ended because your account or its access changed. Sign in again.",
+}
+
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := c.session(r); ok {
 		c.redirect(w, r, "/")
@@ -183,7 +208,7 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, r, nil, "signin", view{
 		Title: "Sign in", CSRF: c.signInToken(w, r), Form: newForm(),
-		Data: signInData{Next: next},
+		Error: endedReasons[r.URL.Query().Get("ended")], Data: signInData{Next: next},
 	})
 }
 
@@ -203,6 +228,12 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm()
 	method := r.PostFormValue("method")
+	if method != "key" {
+		f.Values["Email"] = strings.TrimSpace(r.PostFormValue("Email"))
+	}
+	if !c.allowSignIn(w, r, f, next, method) {
+		return
+	}
 	refuse := func(status int, field, msg string) {
 		f.Problems[field] = msg
 		c.render(w, r, nil, "signin", view{
@@ -211,9 +242,10 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	var (
-		p    permissions.Principal
-		name string
-		err  error
+		p     permissions.Principal
+		keyID uuid.UUID
+		name  string
+		err   error
 	)
 	switch method {
 	case "key":
@@ -222,7 +254,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 			refuse(http.StatusUnprocessableEntity, "Key", "Enter an API key. It starts with sk:.")
 			return
 		}
-		p, err = c.svc.Permissions.ResolveKey(r.Context(), key)
+		p, keyID, err = c.svc.Permissions.ResolveKeyID(r.Context(), key)
 		if err == nil {
 			var sa = p.ID.String()
 			if acct, gerr := c.svc.Permissions.GetServiceAccount(permissions.WithPrincipal(r.Context(), p), p.ID); gerr == nil {
@@ -281,11 +313,61 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusForbidden, field, "This account has no administrative access, so it cannot use the console.")
 		return
 	}
-	if err := c.startSession(w, r, p, name); err != nil {
+	if err := c.startSession(w, r, p, keyID, name); err != nil {
 		c.fail(w, r, nil, err)
 		return
 	}
 	c.redirect(w, r, next)
+}
+
+// allowSignIn counts a sign-in attempt against the limits per client
+// address and per email, and answers it itself (429 with Retry-After, or
+// 503 when the limiter cannot decide) when one of them refuses it.
+func (c *Console) allowSignIn(w http.ResponseWriter, r *http.Request, f *form, next, method string) bool {
+	addr := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
+	}
+	keys := []string{"console-signin:addr:" + addr}
+	if email := strings.ToLower(f.Values["Email"]); email != "" {
+		keys = append(keys, "console-signin:email:"+email)
+	}
+	for i, key := range keys {
+		d, err := c.signIns.Allow(r.Context(), key)
+		if err != nil {
+			c.log.ErrorContext(r.Context(), "console: sign-in limiter", "err", err)
+			w.Header().Set("Retry-After", "1")
+			c.render(w, r, nil, "signin", view{Title: "Sign in", CSRF: c.signInToken(w, r), Form: f,
+				Status: http.StatusServiceUnavailable, Error: "Signing in is not possible right now. Try again in a moment.",
+				Data: signInData{Next: next, Method: method}})
+			return false
+		}
+		if d.Allowed {
+			continue
+		}
+		secs := int(math.Ceil(d.RetryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		who := "from your network address"
+		if i == 1 {
+			who = "for this email address"
+		}
+		wait := "a minute"
+		if secs < 60 {
+			wait = strconv.Itoa(secs) + " seconds"
+			if secs == 1 {
+				wait = "a second"
+			}
+		}
+		c.render(w, r, nil, "signin", view{Title: "Sign in", CSRF: c.signInToken(w, r), Form: f,
+			Status: http.StatusTooManyRequests,
+			Error:  "Too many sign-in attempts " + who + ". Wait " + wait + " and try again.",
+			Data:   signInData{Next: next, Method: method}})
+		return false
+	}
+	return true
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, rq *request) {

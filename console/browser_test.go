@@ -119,63 +119,71 @@ func TestBrowser(t *testing.T) {
 		do("viewport", chromedp.EmulateViewport(1280, 800))
 	}
 
+	// Every step that loads a page waits for proof of that page: the load
+	// event of the new document (chromedp.RunResponse around the click or
+	// the submit), then a selector only the expected page matches (main's
+	// data-page, and for a search the caption naming the search term).
+	// Never a sleep, and never an element the previous page had too, so a
+	// slow machine cannot make a step read the page before.
+	goTo := func(what, url, proof string) {
+		t.Helper()
+		do(what, chromedp.Navigate(url), chromedp.WaitReady(proof))
+	}
+	follow := func(what, proof string, trigger ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, trigger...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		do(what+": wait for "+proof, chromedp.WaitReady(proof))
+	}
+	page := func(name string) string { return `main[data-page="` + name + `"]` }
+
 	// A page without a session goes to sign-in, and back after it.
-	do("open users", chromedp.Navigate(base+"/users"), chromedp.WaitVisible("#f-Email"))
+	goTo("open users", base+"/users", page("signin")+" #f-Email")
 	if loc := location(); !strings.Contains(loc, "/console/signin?next=%2Fusers") {
 		t.Fatalf("without a session /users went to %s, want the sign-in page", loc)
 	}
 	shoot("signin")
 
 	// Sign in with email and password.
-	do("sign in",
-		chromedp.SendKeys("#f-Email", w.adminUser.Email),
-		chromedp.SendKeys("#f-Password", adminPassword),
-		chromedp.Submit("#f-Password"),
-		chromedp.WaitVisible(`form[role="search"]`),
-	)
+	do("fill in sign-in", chromedp.SendKeys("#f-Email", w.adminUser.Email), chromedp.SendKeys("#f-Password", adminPassword))
+	follow("sign in", page("users")+` form[role="search"]`, chromedp.Submit("#f-Password"))
 	if loc := location(); !strings.HasSuffix(loc, "/console/users") {
 		t.Fatalf("after sign-in at %s, want /console/users", loc)
 	}
 	shoot("users")
 
 	// Create a user.
-	do("create user",
-		chromedp.Click(`a[href="/console/users/new"]`),
-		chromedp.WaitVisible("#f-FirstName"),
+	follow("new user form", page("user_new")+" #f-FirstName", chromedp.Click(`a[href="/console/users/new"]`))
+	do("fill in new user",
 		chromedp.SendKeys("#f-Email", "zelda.fitz@example.com"),
 		chromedp.SendKeys("#f-FirstName", "Zelda"),
 		chromedp.SendKeys("#f-LastName", "Fitzgerald"),
 		chromedp.SendKeys("#f-Password", "Greatgatsby25"),
-		chromedp.Submit("#f-Email"),
-		chromedp.WaitVisible("#profile-h"),
 	)
+	follow("create user", page("user")+" #profile-h", chromedp.Submit("#f-Email"))
 	if s := text(".notice"); !strings.Contains(s, "zelda.fitz@example.com created") {
 		t.Fatalf("after creating: notice %q", s)
 	}
 
 	// Find them by search, open them, edit them.
-	do("search",
-		chromedp.Navigate(base+"/users"),
-		chromedp.WaitVisible("#f-Search"),
-		chromedp.SendKeys("#f-Search", "fitzg"),
-		chromedp.Submit("#f-Search"),
-		chromedp.WaitVisible(`a[href^="/console/users/0"]`),
-	)
+	goTo("users", base+"/users", page("users")+" #f-Search")
+	do("type search", chromedp.SendKeys("#f-Search", "fitzg"))
+	follow("search", page("users")+` caption[data-search="fitzg"]`, chromedp.Submit("#f-Search"))
+	if loc := location(); !strings.Contains(loc, "q=fitzg") {
+		t.Fatalf("search went to %s", loc)
+	}
 	if s := text("table.list tbody"); !strings.Contains(s, "zelda.fitz@example.com") || strings.Contains(s, w.userA.Email) {
 		t.Fatalf("search for fitzg shows %q", s)
 	}
-	do("open user",
-		chromedp.Click(`table.list tbody a`),
-		chromedp.WaitVisible("#profile-h"),
+	follow("open user", page("user")+" #profile-h", chromedp.Click(`table.list tbody a`))
+	do("edit user",
 		chromedp.SendKeys("#f-Department", "Research"),
 		chromedp.Clear("#f-City"),
 		chromedp.SendKeys("#f-City", "Saint Paul"),
 	)
-	do("save user",
-		chromedp.SendKeys("#f-Department", ""),
-		chromedp.Submit("#f-Department"),
-		chromedp.WaitVisible(".notice"),
-	)
+	// The page the link opened had no notice; the one after saving has.
+	follow("save user", page("user")+" .notice", chromedp.Submit("#f-Department"))
 	if s := text(".notice"); !strings.Contains(s, "Changes saved") {
 		t.Fatalf("after saving: notice %q", s)
 	}
@@ -187,28 +195,22 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// The change is in the audit log.
-	do("audit log",
-		chromedp.Click(`a[href^="/console/events?target="]`),
-		chromedp.WaitVisible("table.list"),
-	)
+	follow("audit log", page("events")+` table.list`, chromedp.Click(`a[href^="/console/events?target="]`))
 	if s := text("table.list tbody"); !strings.Contains(s, "users.update") || !strings.Contains(s, "users.create") {
 		t.Fatalf("audit log for the user shows %q", s)
 	}
-	do("whole audit log", chromedp.Navigate(base+"/events"), chromedp.WaitVisible("table.list"))
+	goTo("whole audit log", base+"/events", page("events")+" table.list")
 	shoot("events")
 
 	// Sign out; a partner-scoped administrator sees only their partner.
-	do("sign out", chromedp.Click(".who button"), chromedp.WaitVisible("#f-Key"))
-	do("sign in with key",
-		chromedp.SendKeys("#f-Key", w.partnerKey),
-		chromedp.Submit("#f-Key"),
-		chromedp.WaitVisible(`form[role="search"]`),
-	)
+	follow("sign out", page("signin")+" #f-Key", chromedp.Click(".who button"))
+	do("fill in key", chromedp.SendKeys("#f-Key", w.partnerKey))
+	follow("sign in with key", page("users")+` form[role="search"]`, chromedp.Submit("#f-Key"))
 	list := text("#main")
 	if !strings.Contains(list, w.userA.Email) || strings.Contains(list, w.userB.Email) || strings.Contains(list, "zelda") {
 		t.Fatalf("partner A's administrator sees %q", list)
 	}
-	do("open another partner's user", chromedp.Navigate(base+"/users/"+w.userB.ID.String()), chromedp.WaitVisible("h1"))
+	goTo("open another partner's user", base+"/users/"+w.userB.ID.String(), page("error")+" h1")
 	if h := text("h1"); h != "Forbidden" && h != "Not Found" {
 		t.Fatalf("partner A's administrator opening partner B's user sees %q", h)
 	}
@@ -216,9 +218,21 @@ func TestBrowser(t *testing.T) {
 		t.Fatal("partner B's user's email is on the page")
 	}
 
+	// A user partner A only attached (partner B manages them) is shown
+	// read-only, with the reason, not as a form that fails when sent.
+	goTo("open an attached user", base+"/users/"+w.shared.ID.String(), page("user")+" #profile-h")
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('form[action$="/users/`+w.shared.ID.String()+`"]').length`))
+	if err != nil || forms != 0 {
+		t.Fatalf("the attached user's page has %d edit forms (%v), want none", forms, err)
+	}
+	if s := text("#readonly-note"); !strings.Contains(s, "not managed by") {
+		t.Fatalf("the attached user's profile says %q", s)
+	}
+	shoot("user-readonly")
+
 	// Signed out again, pages go to sign-in.
-	do("sign out", chromedp.Click(".who button"), chromedp.WaitVisible("#f-Key"))
-	do("open user", chromedp.Navigate(base+"/users/"+w.userA.ID.String()), chromedp.WaitVisible("#f-Email"))
+	follow("sign out", page("signin")+" #f-Key", chromedp.Click(".who button"))
+	goTo("open user", base+"/users/"+w.userA.ID.String(), page("signin")+" #f-Email")
 	if loc := location(); !strings.Contains(loc, "/console/signin") {
 		t.Fatalf("signed out, the user page went to %s", loc)
 	}

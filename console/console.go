@@ -15,6 +15,7 @@ import (
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
+	"github.com/userkit/userkit/ratelimit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/users"
 )
@@ -23,6 +24,7 @@ import (
 type Users interface {
 	Authenticate(ctx context.Context, email, password string) (users.User, error)
 	Get(ctx context.Context, id uuid.UUID) (users.User, error)
+	IsAdmin(ctx context.Context, id uuid.UUID) (bool, error)
 	List(ctx context.Context, p users.ListParams) (userkit.Page[users.User], error)
 	Create(ctx context.Context, p users.CreateParams) (users.User, error)
 	Update(ctx context.Context, id uuid.UUID, p users.UpdateParams) (users.User, error)
@@ -54,8 +56,10 @@ type Portals interface {
 
 // Permissions is what the console needs of *permissions.Service.
 type Permissions interface {
-	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
+	ResolveKeyID(ctx context.Context, secret string) (permissions.Principal, uuid.UUID, error)
+	KeyActive(ctx context.Context, keyID uuid.UUID) (bool, error)
 	GrantsOf(ctx context.Context, principalID uuid.UUID) ([]permissions.Grant, error)
+	MayOnUser(ctx context.Context, action permissions.Action, userID uuid.UUID) (bool, error)
 	GetServiceAccount(ctx context.Context, id uuid.UUID) (permissions.ServiceAccount, error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
 	CreateServiceAccount(ctx context.Context, p permissions.ServiceAccountParams) (permissions.ServiceAccount, error)
@@ -104,7 +108,20 @@ type Options struct {
 	Clock userkit.Clock
 	// PageSize is how many rows a list page shows; 0 means 50.
 	PageSize int
+	// SignInLimiter limits sign-in attempts per client address and per
+	// email (keys "console-signin:addr:<ip>" and
+	// "console-signin:email:<email>"); a refused attempt is answered 429
+	// with Retry-After. nil means ratelimit.NewLocal(10, …): 10 attempts
+	// a minute per key in this process. A fleet shares one limit with
+	// ratelimit.NewRedis. The client address is the connection's
+	// (Request.RemoteAddr): behind a proxy, set RemoteAddr from the
+	// proxy's trusted header before the console sees the request.
+	SignInLimiter ratelimit.Limiter
 }
+
+// DefaultSignInsPerMinute is the default limit of sign-in attempts per
+// client address and per email.
+const DefaultSignInsPerMinute = 10
 
 // Console is the console's http.Handler.
 type Console struct {
@@ -118,6 +135,7 @@ type Console struct {
 	log      *slog.Logger
 	now      userkit.Clock
 	pageSize int
+	signIns  ratelimit.Limiter
 	pages    *pages
 	mux      *http.ServeMux
 	handler  http.Handler
@@ -146,6 +164,7 @@ func New(svc Services, opts *Options) *Console {
 		log:      o.Logger,
 		now:      o.Clock,
 		pageSize: o.PageSize,
+		signIns:  o.SignInLimiter,
 	}
 	if c.prefix != "" && !strings.HasPrefix(c.prefix, "/") {
 		c.prefix = "/" + c.prefix
@@ -171,6 +190,9 @@ func New(svc Services, opts *Options) *Console {
 	}
 	if c.pageSize <= 0 {
 		c.pageSize = 50
+	}
+	if c.signIns == nil {
+		c.signIns = ratelimit.NewLocal(DefaultSignInsPerMinute, &ratelimit.Options{Clock: c.now})
 	}
 	c.pages = parsePages(c.prefix)
 	c.routes()

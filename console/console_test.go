@@ -7,13 +7,19 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/matryer/is"
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/console"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/ratelimit"
+	"github.com/userkit/userkit/storage"
+	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
 
@@ -501,4 +507,217 @@ func TestUserFlows(t *testing.T) {
 	p = c.get("/events?target=" + u.ID.String())
 	is.True(strings.Contains(p.body, "users.update")) // this user's changes
 	is.True(!strings.Contains(p.body, "page00@example.com"))
+}
+
+// recordingEvents is the permissions service, recording the audit log
+// filters the console asks for.
+type recordingEvents struct {
+	console.Permissions
+	mu      sync.Mutex
+	filters []storage.EventFilter
+}
+
+func (r *recordingEvents) ListEvents(ctx context.Context, f storage.EventFilter, p userkit.PageRequest) (userkit.Page[permissions.Event], error) {
+	r.mu.Lock()
+	r.filters = append(r.filters, f)
+	r.mu.Unlock()
+	return r.Permissions.ListEvents(ctx, f, p)
+}
+
+// TestEventsActionFilterInStore: the audit log's action filter is the
+// store's (storage.EventFilter.Action), one query a page, not a scan of
+// pages in the console.
+func TestEventsActionFilterInStore(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	rec := &recordingEvents{}
+	w := newWorldWith(t, func(svc *console.Services, _ *console.Options) {
+		rec.Permissions = svc.Permissions
+		svc.Permissions = rec
+	})
+	c := w.client(t)
+	c.signInKey(w.adminKey)
+	for _, tc := range []struct{ query, want string }{
+		{"users", "users."},              // a family
+		{"users.update", "users.update"}, // one action
+		{"", ""},                         // every action
+	} {
+		rec.mu.Lock()
+		rec.filters = nil
+		rec.mu.Unlock()
+		p := c.get("/events" + query("action", tc.query))
+		is.Equal(p.status, http.StatusOK)
+		rec.mu.Lock()
+		is.Equal(len(rec.filters), 1)            // one store query for the page
+		is.Equal(rec.filters[0].Action, tc.want) // the filter the store applies
+		rec.mu.Unlock()
+		if tc.query == "users" {
+			is.True(strings.Contains(p.body, "users.create") && !strings.Contains(p.body, "partners.create")) // only the family
+		}
+	}
+}
+
+func query(k, v string) string {
+	if v == "" {
+		return ""
+	}
+	return "?" + url.Values{k: {v}}.Encode()
+}
+
+// TestKeySessionEndsWithKey: a session signed in with a key ends on the
+// first request after the key is revoked, or after it expires; the
+// session keeps the key's ID, never its secret.
+func TestKeySessionEndsWithKey(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	var nanos atomic.Int64
+	nanos.Store(time.Now().UnixNano())
+	k := kit.New(memory.New(), &kit.Options{Clock: func() time.Time { return time.Unix(0, nanos.Load()).UTC() }})
+	saved := &savedSessions{SessionStore: console.NewMemorySessions()}
+	w := newWorldWith(t, func(svc *console.Services, o *console.Options) {
+		svc.Permissions = k.Permissions
+		o.Sessions = saved
+	})
+	sys := permissions.WithPrincipal(context.Background(), permissions.System)
+	sa, err := k.Permissions.CreateServiceAccount(sys, permissions.ServiceAccountParams{Name: "ops",
+		Grants: []permissions.GrantParams{{Action: "*", Scope: permissions.All}}})
+	is.NoErr(err)
+
+	// Revoked: the next request goes to sign-in, which says why.
+	key, secret, err := k.Permissions.CreateKey(sys, sa.ID, permissions.KeyParams{})
+	is.NoErr(err)
+	c := w.client(t)
+	c.signInKey(secret)
+	is.Equal(c.get("/events").status, http.StatusOK) // signed in
+	stored := saved.last()
+	is.Equal(stored.KeyID, key.ID)                                     // the key's ID is kept
+	is.True(!strings.Contains(fmt.Sprintf("%+v", stored), secret[3:])) // the secret is not
+	is.NoErr(k.Permissions.RevokeKey(sys, key.ID))
+	p := c.get("/events")
+	is.Equal(p.status, http.StatusSeeOther) // revoked: signed out
+	loc := p.resp.Header.Get("Location")
+	is.True(strings.HasPrefix(loc, prefix+"/signin"))                                                // to the sign-in page
+	is.True(strings.Contains(c.get(strings.TrimPrefix(loc, prefix)).body, "revoked or has expired")) // which says why
+	is.Equal(c.get("/events").status, http.StatusSeeOther)                                           // and the session is gone
+
+	// Expired: the same, once the clock passes the key's expiry.
+	exp := time.Unix(0, nanos.Load()).Add(time.Hour)
+	_, secret, err = k.Permissions.CreateKey(sys, sa.ID, permissions.KeyParams{ExpiresAt: &exp})
+	is.NoErr(err)
+	c = w.client(t)
+	c.signInKey(secret)
+	is.Equal(c.get("/events").status, http.StatusOK)
+	nanos.Add(int64(time.Hour))
+	is.Equal(c.get("/events").status, http.StatusSeeOther) // expired: signed out
+}
+
+// savedSessions is a session store that remembers the last session saved.
+type savedSessions struct {
+	console.SessionStore
+	mu sync.Mutex
+	s  console.Session
+}
+
+func (s *savedSessions) Save(ctx context.Context, sess console.Session) error {
+	s.mu.Lock()
+	s.s = sess
+	s.mu.Unlock()
+	return s.SessionStore.Save(ctx, sess)
+}
+
+func (s *savedSessions) last() console.Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.s
+}
+
+// keyLimiter refuses the keys that start with deny and records every key.
+type keyLimiter struct {
+	deny string
+	mu   sync.Mutex
+	keys []string
+}
+
+func (l *keyLimiter) Allow(_ context.Context, key string) (ratelimit.Decision, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.keys = append(l.keys, key)
+	if strings.HasPrefix(key, l.deny) {
+		return ratelimit.Decision{Allowed: false, Limit: 10, RetryAfter: 5500 * time.Millisecond}, nil
+	}
+	return ratelimit.Decision{Allowed: true, Limit: 10, Remaining: 9}, nil
+}
+
+// TestSignInRateLimit: sign-in attempts are limited per client address
+// (default 10 a minute) and per email; a refused attempt is 429 with
+// Retry-After and a sentence in plain words, before any credential is
+// checked.
+func TestSignInRateLimit(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+
+	// The default: 10 attempts a minute from one address, then 429.
+	w := newWorld(t)
+	c := w.client(t)
+	c.get("/signin")
+	for i := 0; i < console.DefaultSignInsPerMinute; i++ {
+		p := c.post("/signin", url.Values{"method": {"key"}, "Key": {"sk:wrong"}})
+		is.Equal(p.status, http.StatusUnauthorized) // a wrong key, within the limit
+	}
+	p := c.post("/signin", url.Values{"method": {"key"}, "Key": {w.adminKey}})
+	is.Equal(p.status, http.StatusTooManyRequests)                                                  // the 11th attempt is refused, even with a good key
+	is.True(p.resp.Header.Get("Retry-After") != "")                                                 // with Retry-After
+	is.True(strings.Contains(p.body, "Too many sign-in attempts from your network address. Wait ")) // in plain words
+	is.True(strings.Contains(p.body, `id="f-Key"`))                                                 // on the sign-in page, to try again
+
+	// Per email: the limiter is asked for the address and the email.
+	lim := &keyLimiter{deny: "console-signin:email:"}
+	w = newWorldWith(t, func(_ *console.Services, o *console.Options) { o.SignInLimiter = lim })
+	c = w.client(t)
+	c.get("/signin")
+	p = c.post("/signin", url.Values{"Email": {" Root@Example.com "}, "Password": {adminPassword}})
+	is.Equal(p.status, http.StatusTooManyRequests)  // refused for the email
+	is.Equal(p.resp.Header.Get("Retry-After"), "6") // seconds, rounded up
+	is.True(strings.Contains(p.body, "Too many sign-in attempts for this email address. Wait 6 seconds and try again."))
+	is.Equal(lim.keys, []string{"console-signin:addr:127.0.0.1", "console-signin:email:root@example.com"}) // one key per address and per email
+	lim.mu.Lock()
+	lim.deny = "nothing"
+	lim.mu.Unlock()
+	is.Equal(c.post("/signin", url.Values{"Email": {"root@example.com"}, "Password": {adminPassword}}).status, http.StatusSeeOther) // allowed again
+}
+
+// TestOwnershipOnUserPage: a partner-scoped administrator sees a user
+// their partner only attached (another partner manages them) read-only,
+// with the reason, and without the controls the services would refuse;
+// their own partner's user is editable. A holder of "*" on everything is
+// labelled an administrator.
+func TestOwnershipOnUserPage(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	w := newWorld(t)
+	c := w.client(t)
+	c.signInKey(w.partnerKey)
+
+	p := c.get("/users/" + w.shared.ID.String())
+	is.Equal(p.status, http.StatusOK)                                      // readable: a member of partner A
+	is.True(strings.Contains(p.body, "This user is not managed by you."))  // says why it is read-only
+	is.True(!strings.Contains(p.body, "Save changes"))                     // no edit form
+	is.True(!strings.Contains(p.body, "Reset password"))                   // no password reset
+	is.True(!strings.Contains(p.body, `name="Status"`))                    // no lock or suspend
+	is.True(strings.Contains(p.body, "sam.shared@example.com"))            // the profile is shown
+	is.True(!strings.Contains(p.body, w.partnerB.Name))                    // never the managing partner's name
+	is.True(strings.Contains(p.body, "/partners/"+w.partnerA.ID.String())) // the partner A may remove them from
+
+	p = c.get("/users/" + w.userA.ID.String())
+	is.Equal(p.status, http.StatusOK)
+	is.True(strings.Contains(p.body, "Save changes") && strings.Contains(p.body, "Reset password")) // A's own user: editable
+	is.True(!strings.Contains(p.body, "not managed by you"))
+
+	c = w.client(t)
+	c.signInKey(w.adminKey)
+	p = c.get("/users/" + w.adminUser.ID.String())
+	is.True(strings.Contains(p.body, `badge-admin">Administrator`)) // holds * on everything
+	is.True(strings.Contains(p.body, "super-admin"))                // what Tyk calls it
+	p = c.get("/users/" + w.shared.ID.String())
+	is.True(strings.Contains(p.body, "Save changes")) // everything's administrator controls every user
 }

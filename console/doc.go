@@ -7,9 +7,11 @@
 // partner-scoped administrator sees and changes exactly what their key
 // would let them see and change over HTTP. It never acts as
 // permissions.System for a request; turning the sign-in credential into a
-// principal goes through permissions.Service.ResolveKey (an "sk:" key) or
-// users.Service.Authenticate (email and password of a user who holds
-// grants), as the APIs do.
+// principal goes through permissions.Service.ResolveKeyID (an "sk:" key)
+// or users.Service.Authenticate (email and password of a user who holds
+// grants), as the APIs do. A key's session keeps the key's ID, never the
+// secret, and ends on the first request after the key is revoked or
+// expires (permissions.Service.KeyActive).
 //
 // Mount it under a prefix:
 //

@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/userkit/userkit/console"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
-	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
@@ -34,6 +34,7 @@ type world struct {
 	adminKey, partnerKey string
 	partnerA, partnerB   partners.Partner
 	userA, userB         users.User
+	shared               users.User // managed by partner B, attached to A
 	adminUser            users.User // signs in with a password; holds "*" on everything
 }
 
@@ -42,16 +43,17 @@ const (
 	adminPassword = "Consolepass12"
 )
 
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB) *world { t.Helper(); return newWorldWith(t, nil) }
+
+// newWorldWith is newWorld with a hook that may change the console's
+// services and options before the console is built.
+func newWorldWith(t testing.TB, adjust func(*console.Services, *console.Options)) *world {
 	t.Helper()
 	ctx := context.Background()
-	store := memory.New()
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, &users.Options{Argon2: users.Argon2Params{Memory: 1024, Time: 1, Threads: 1}})
-	ps := partners.New(store, authz, us, nil)
-	pts := portals.New(store, authz, us, nil)
+	k := kit.New(memory.New(), &kit.Options{Users: users.Options{Argon2: users.Argon2Params{Memory: 1024, Time: 1, Threads: 1}}})
+	us, ps, authz := k.Users, k.Partners, k.Permissions
 	w := &world{us: us, ps: ps, authz: authz, sessions: console.NewMemorySessions()}
-	w.svc = console.Services{Users: us, Partners: ps, Portals: pts, Permissions: authz}
+	w.svc = console.Services{Users: us, Partners: ps, Portals: k.Portals, Permissions: authz}
 
 	sys := permissions.WithPrincipal(ctx, permissions.System)
 	must := func(err error) {
@@ -68,6 +70,12 @@ func newWorld(t testing.TB) *world {
 	w.userA, _, err = ps.AddUser(sys, w.partnerA.ID, users.CreateParams{Email: "ann.acme@example.com", FirstName: "Ann", LastName: "Acme"})
 	must(err)
 	w.userB, _, err = ps.AddUser(sys, w.partnerB.ID, users.CreateParams{Email: "bob.globex@example.com", FirstName: "Bob", LastName: "Globex"})
+	must(err)
+	// shared is partner B's user whom partner A attached by email: a
+	// member of A, managed by B.
+	w.shared, _, err = ps.AddUser(sys, w.partnerB.ID, users.CreateParams{Email: "sam.shared@example.com", FirstName: "Sam", LastName: "Shared"})
+	must(err)
+	_, _, err = ps.AddUser(sys, w.partnerA.ID, users.CreateParams{Email: "sam.shared@example.com", FirstName: "Sam", LastName: "Shared"})
 	must(err)
 
 	admin, err := authz.CreateServiceAccount(sys, permissions.ServiceAccountParams{Name: "root",
@@ -89,7 +97,11 @@ func newWorld(t testing.TB) *world {
 	_, err = authz.AddGrant(sys, w.adminUser.ID, permissions.GrantParams{Action: "*", Scope: permissions.All})
 	must(err)
 
-	h := console.New(w.svc, &console.Options{Prefix: prefix, Sessions: w.sessions, PageSize: 20})
+	opts := &console.Options{Prefix: prefix, Sessions: w.sessions, PageSize: 20}
+	if adjust != nil {
+		adjust(&w.svc, opts)
+	}
+	h := console.New(w.svc, opts)
 	mux := http.NewServeMux()
 	mux.Handle(prefix+"/", h)
 	w.srv = httptest.NewServer(mux)

@@ -175,7 +175,6 @@ type eventsData struct {
 	Target   string
 	Partners []option
 	Actions  []option
-	Scanned  bool // the action filter stopped scanning before a full page
 	// Names are the display names of the users and service accounts the
 	// events name, where the principal may read them.
 	Names map[string]string
@@ -217,12 +216,12 @@ func (c *Console) names(rq *request, events []permissions.Event) map[string]stri
 	return names
 }
 
-// eventScanPages bounds how many pages the action filter reads for one
-// page of results.
-const eventScanPages = 20
+// eventFamilies are the action families the audit log's filter offers.
+var eventFamilies = []string{"users", "partners", "teams", "portals", "permissions", "keys"}
 
-// listEvents pages the audit log, newest first, filtered by partner and
-// target in the store and by action family here.
+// listEvents pages the audit log, newest first, filtered in the store by
+// partner, target and action: a family ("users", every users.* action) or
+// one action ("users.update").
 func (c *Console) listEvents(w http.ResponseWriter, r *http.Request, rq *request) {
 	q := r.URL.Query()
 	d := &eventsData{Partner: q.Get("partner"), Action: strings.TrimSpace(q.Get("action")), Target: strings.TrimSpace(q.Get("target"))}
@@ -230,12 +229,15 @@ func (c *Console) listEvents(w http.ResponseWriter, r *http.Request, rq *request
 	if !rq.access.can(permissions.PermissionsRead, permissions.All) && d.Partner == "" && len(d.Partners) > 0 {
 		d.Partner = d.Partners[0].Value
 	}
-	for _, a := range []string{"users", "partners", "teams", "portals", "permissions", "keys"} {
+	for _, a := range eventFamilies {
 		d.Actions = append(d.Actions, option{Value: a, Label: a + ".*"})
 	}
 	f := newForm()
 	f.Values["PartnerID"], f.Values["Action"], f.Values["Target"] = d.Partner, d.Action, d.Target
-	filter := storage.EventFilter{TargetID: d.Target}
+	filter := storage.EventFilter{TargetID: d.Target, Action: d.Action}
+	if d.Action != "" && !strings.Contains(d.Action, ".") {
+		filter.Action = d.Action + "." // a family
+	}
 	if d.Partner != "" {
 		id, err := uuid.Parse(d.Partner)
 		if err != nil {
@@ -246,23 +248,12 @@ func (c *Console) listEvents(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	after := q.Get("after")
 	d.Paged = after != ""
-	for i := 0; i < eventScanPages; i++ {
-		page, err := c.svc.Permissions.ListEvents(rq.ctx, filter, userkit.PageRequest{Limit: c.pageSize, After: after})
-		if err != nil {
-			c.fail(w, r, rq, err)
-			return
-		}
-		for _, e := range page.Items {
-			if d.Action == "" || e.Action == d.Action || strings.HasPrefix(e.Action, d.Action+".") {
-				d.Events = append(d.Events, e)
-			}
-		}
-		after, d.Next = page.Next, page.Next
-		if d.Action == "" || len(d.Events) >= c.pageSize || page.Next == "" {
-			break
-		}
-		d.Scanned = i == eventScanPages-1
+	page, err := c.svc.Permissions.ListEvents(rq.ctx, filter, userkit.PageRequest{Limit: c.pageSize, After: after})
+	if err != nil {
+		c.fail(w, r, rq, err)
+		return
 	}
+	d.Events, d.Next = page.Items, page.Next
 	d.Names = c.names(rq, d.Events)
 	c.render(w, r, rq, "events", view{Title: "Audit log", Nav: "events", Form: f, Data: d})
 }

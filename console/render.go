@@ -60,6 +60,7 @@ func parsePages(prefix string) *pages {
 // view is what every page template gets.
 type view struct {
 	Title  string
+	Page   string // the template's name, as main's data-page (set by render)
 	Nav    string // the active navigation item
 	Name   string // who is signed in; "" on the sign-in page
 	CSRF   string
@@ -272,6 +273,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, rq *request, na
 	if v.Status == 0 {
 		v.Status = http.StatusOK
 	}
+	v.Page = name
 	var buf bytes.Buffer
 	if err := c.pages.t[name].Execute(&buf, v); err != nil {
 		c.log.ErrorContext(r.Context(), "console: render", "page", name, "err", err)

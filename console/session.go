@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit/permissions"
 )
 
@@ -23,6 +24,11 @@ type Session struct {
 	// contents cannot be replayed as cookies.
 	ID        string
 	Principal permissions.Principal
+	// KeyID is the key a service account signed in with (uuid.Nil for a
+	// password sign-in): every request checks that it still works
+	// (permissions.Service.KeyActive), so revoking or expiring the key
+	// ends the session. The secret itself is never kept.
+	KeyID uuid.UUID
 	// Name is what the header shows: a user's email or a service
 	// account's name.
 	Name string
@@ -164,14 +170,14 @@ func (c *Console) session(r *http.Request) (Session, bool) {
 // startSession makes a new session for p with a fresh id (the id is never
 // carried over from before sign-in) and sets its cookie. An older session
 // of the request is deleted.
-func (c *Console) startSession(w http.ResponseWriter, r *http.Request, p permissions.Principal, name string) error {
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, p permissions.Principal, keyID uuid.UUID, name string) error {
 	if old, ok := c.session(r); ok {
 		_ = c.sessions.Delete(r.Context(), old.ID)
 	}
 	tok := randomToken()
 	now := c.now()
 	s := Session{
-		ID: hashToken(tok), Principal: p, Name: name, CSRF: randomToken(),
+		ID: hashToken(tok), Principal: p, KeyID: keyID, Name: name, CSRF: randomToken(),
 		CreatedAt: now, LastSeenAt: now,
 	}
 	if err := c.sessions.Save(r.Context(), s); err != nil {

@@ -171,7 +171,27 @@ type userData struct {
 	Partners []partners.Partner
 	Attach   []option
 	PwForm   *form
+	// Control: the signed-in principal may change the user's identity,
+	// credentials and status (users.update on the user's managing scope,
+	// no escalation). Edit: it may edit the profile (Control, or the user
+	// themselves). Without Edit the profile is shown read-only with
+	// ReadOnly saying why.
+	Control, Edit bool
+	ReadOnly      string
+	// Admin: the user holds "*" on everything (Tyk's super-admin).
+	Admin bool
+	// AdminLabel: the role is a Tyk administrator label without the grant.
+	AdminLabel bool
 }
+
+// notManaged and escalation say why a profile is read-only.
+const (
+	notManaged = "This user is not managed by you. They were created elsewhere (by another partner, or for the whole organisation), " +
+		"and only administrators of that scope can change their email, password, status or profile. " +
+		"You can see them because they belong to a partner you manage, and you can remove them from it."
+	escalation = "This user holds permissions that you do not hold, so you cannot change their email, password, status or profile. " +
+		"Ask an administrator who holds at least the same permissions."
+)
 
 // userPage draws a user's page; f and pw carry a failed edit or password
 // form (nil: the stored values).
@@ -192,6 +212,23 @@ func (c *Console) userPage(w http.ResponseWriter, r *http.Request, rq *request, 
 			f.Values[k] = vals[k]
 		}
 	}
+	control, err := c.svc.Permissions.MayOnUser(rq.ctx, permissions.UsersUpdate, id)
+	if err != nil {
+		c.fail(w, r, rq, err)
+		return
+	}
+	self := rq.sess.Principal.Kind == permissions.KindUser && rq.sess.Principal.ID == id
+	d.Control, d.Edit = control, control || self
+	if !d.Edit {
+		d.ReadOnly = notManaged
+		if rq.access.can(permissions.UsersUpdate, u.ManagedBy) {
+			d.ReadOnly = escalation
+		}
+	}
+	if admin, err := c.svc.Users.IsAdmin(rq.ctx, id); err == nil {
+		d.Admin = admin
+	}
+	d.AdminLabel = !d.Admin && users.IsTykAdminRole(u.Role)
 	if ps, err := c.svc.Partners.PartnersOf(rq.ctx, id); err == nil {
 		// A partner-scoped administrator sees only their own partners
 		// among the user's memberships.

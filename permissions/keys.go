@@ -187,33 +187,38 @@ func (s *Service) RevokeKey(ctx context.Context, keyID uuid.UUID) error {
 // same message for all. It records the key's last use, at most once a
 // minute.
 func (s *Service) ResolveKey(ctx context.Context, secret string) (Principal, error) {
+	p, _, err := s.resolveKey(ctx, secret)
+	return p, err
+}
+
+func (s *Service) resolveKey(ctx context.Context, secret string) (Principal, storage.APIKeyRecord, error) {
 	if !wellFormed(secret) {
-		return Principal{}, errBadKey
+		return Principal{}, storage.APIKeyRecord{}, errBadKey
 	}
 	hash := hashKey(secret)
 	rec, err := s.store.GetAPIKeyByHash(ctx, hash)
 	if errors.Is(err, userkit.ErrNotFound) {
-		return Principal{}, errBadKey
+		return Principal{}, storage.APIKeyRecord{}, errBadKey
 	}
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, storage.APIKeyRecord{}, err
 	}
 	// The lookup matched on the hash already; comparing again in constant
 	// time keeps the decision itself free of a timing signal whatever the
 	// adapter's index does.
 	if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
-		return Principal{}, errBadKey
+		return Principal{}, storage.APIKeyRecord{}, errBadKey
 	}
 	now := s.now()
 	if !usable(rec, now) {
-		return Principal{}, errBadKey
+		return Principal{}, storage.APIKeyRecord{}, errBadKey
 	}
 	if rec.LastUsedAt == nil || now.Sub(*rec.LastUsedAt) >= lastUsedEvery {
 		if err := s.touch(ctx, rec.ID, now); err != nil {
-			return Principal{}, err
+			return Principal{}, storage.APIKeyRecord{}, err
 		}
 	}
-	return ServiceAccountPrincipal(rec.ServiceAccountID), nil
+	return ServiceAccountPrincipal(rec.ServiceAccountID), rec, nil
 }
 
 func usable(rec storage.APIKeyRecord, now time.Time) bool {
@@ -239,4 +244,39 @@ func (s *Service) touch(ctx context.Context, keyID uuid.UUID, now time.Time) err
 		rec.LastUsedAt = &now
 		return tx.UpdateAPIKey(ctx, rec)
 	})
+}
+
+// ResolveKeyID is ResolveKey that also returns the key's ID, so that a
+// caller holding a session made from the key can later ask whether the
+// key still works (KeyActive) without keeping the secret.
+func (s *Service) ResolveKeyID(ctx context.Context, secret string) (Principal, uuid.UUID, error) {
+	p, rec, err := s.resolveKey(ctx, secret)
+	return p, rec.ID, err
+}
+
+// KeyActive reports whether the key with keyID still works: it exists, is
+// not revoked and has not expired. The key's own service account may ask
+// (a session signed in with the key checks it on every request); anyone
+// else needs keys.read on everything, and is refused (Forbidden) whether
+// or not the key exists. A missing key is NotFound for holders of
+// keys.read on everything, Forbidden for anyone else.
+func (s *Service) KeyActive(ctx context.Context, keyID uuid.UUID) (bool, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return false, errNoPrincipal
+	}
+	rec, err := s.store.GetAPIKey(ctx, keyID)
+	if err != nil && !errors.Is(err, userkit.ErrNotFound) {
+		return false, err
+	}
+	own := err == nil && p.Kind == KindServiceAccount && rec.ServiceAccountID == p.ID
+	if !own {
+		if rerr := s.Require(ctx, KeysRead, All); rerr != nil {
+			return false, rerr
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return usable(rec, s.now()), nil
 }

@@ -195,3 +195,56 @@ func TestImportKeyChecksTheCallerFirst(t *testing.T) {
 	_, err = f.authz.ImportKey(context.Background(), sa.ID, "not-a-key", permissions.KeyParams{})
 	is.True(errors.Is(err, userkit.ErrUnauthenticated)) // no principal: refused before the secret is looked at
 }
+
+// TestKeyActive: a key's own service account may ask whether the key
+// still works (no secret needed); revocation and expiry turn it false;
+// others need keys.read on everything and learn nothing without it.
+func TestKeyActive(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	f := newFixture(t)
+	sa, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "console"})
+	is.NoErr(err)
+	other, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "other"})
+	is.NoErr(err)
+	exp := f.clock.now().Add(time.Hour)
+	key, secret, err := f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{})
+	is.NoErr(err)
+	expiring, _, err := f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{ExpiresAt: &exp})
+	is.NoErr(err)
+	self := permissions.WithPrincipal(context.Background(), permissions.ServiceAccountPrincipal(sa.ID))
+	stranger := permissions.WithPrincipal(context.Background(), permissions.ServiceAccountPrincipal(other.ID))
+
+	p, id, err := f.authz.ResolveKeyID(context.Background(), secret)
+	is.NoErr(err)
+	is.Equal(p, permissions.ServiceAccountPrincipal(sa.ID)) // the principal
+	is.Equal(id, key.ID)                                    // and the key's ID
+
+	ok, err := f.authz.KeyActive(self, key.ID)
+	is.NoErr(err) // the key's own account may ask
+	is.True(ok)   // a working key
+	_, err = f.authz.KeyActive(stranger, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // another account without keys.read
+	_, err = f.authz.KeyActive(stranger, newID())
+	is.Equal(kind(err), userkit.Forbidden) // a missing key: the same answer
+	_, err = f.authz.KeyActive(f.sys, newID())
+	is.Equal(kind(err), userkit.NotFound) // NotFound for those who may list keys
+	_, err = f.authz.KeyActive(context.Background(), key.ID)
+	is.Equal(kind(err), userkit.Unauthenticated) // no principal
+
+	is.NoErr(f.authz.RevokeKey(f.sys, key.ID))
+	ok, err = f.authz.KeyActive(self, key.ID)
+	is.NoErr(err)
+	is.True(!ok) // revoked
+	ok, err = f.authz.KeyActive(self, expiring.ID)
+	is.NoErr(err)
+	is.True(ok) // not expired yet
+	f.clock.advance(time.Hour)
+	ok, err = f.authz.KeyActive(self, expiring.ID)
+	is.NoErr(err)
+	is.True(!ok) // expired
+	f.grant(other.ID, "keys.read", permissions.All)
+	ok, err = f.authz.KeyActive(stranger, expiring.ID)
+	is.NoErr(err)
+	is.True(!ok) // keys.read on everything may ask about any key
+}

@@ -79,3 +79,25 @@ func TestRequireOnUserNoEscalation(t *testing.T) {
 	member(a, gone)
 	is.Equal(kind(f.authz.RequireOnUser(ctx, permissions.UsersUpdate, gone)), userkit.Forbidden) // a deleted manager hands control to nobody but "*"
 }
+
+// TestMayOnUser: the yes/no form of RequireOnUser for a user interface.
+func TestMayOnUser(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	f := newFixture(t)
+	pa, pb := f.partner("a"), f.partner("b")
+	admin := f.user("admin-a")
+	f.grant(admin, "users.*", permissions.PartnerScope(pa))
+	managed := f.user("managed")
+	f.manage(managed, permissions.PartnerScope(pa))
+	other := f.user("other")
+	f.manage(other, permissions.PartnerScope(pb))
+	ok, err := f.authz.MayOnUser(as(admin), permissions.UsersUpdate, managed)
+	is.NoErr(err)
+	is.True(ok) // managed by the admin's partner
+	ok, err = f.authz.MayOnUser(as(admin), permissions.UsersUpdate, other)
+	is.NoErr(err)
+	is.True(!ok) // managed by another partner: false, not an error
+	_, err = f.authz.MayOnUser(context.Background(), permissions.UsersUpdate, other)
+	is.Equal(kind(err), userkit.Unauthenticated) // no principal is an error
+}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -228,4 +229,19 @@ type EventRecord struct {
 type EventFilter struct {
 	PartnerID uuid.UUID
 	TargetID  string
+	// Action keeps the events whose action is Action ("users.update"),
+	// or, when Action ends in a dot ("users."), whose action starts with
+	// it: a family of actions.
+	Action string
+}
+
+// MatchAction reports whether action passes the filter's Action.
+func (f EventFilter) MatchAction(action string) bool {
+	if f.Action == "" {
+		return true
+	}
+	if strings.HasSuffix(f.Action, ".") {
+		return strings.HasPrefix(action, f.Action)
+	}
+	return action == f.Action
 }

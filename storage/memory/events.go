@@ -43,7 +43,7 @@ func (s *Store) ListEvents(ctx context.Context, f storage.EventFilter, p userkit
 		match := func(i int) bool {
 			e := evs[n-1-i]
 			return (f.PartnerID == uuid.Nil || e.PartnerID == f.PartnerID) &&
-				(f.TargetID == "" || e.TargetID == f.TargetID)
+				(f.TargetID == "" || e.TargetID == f.TargetID) && f.MatchAction(e.Action)
 		}
 		out = page(p, n, start, match,
 			func(i int) storage.EventRecord { return evs[n-1-i] },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"time"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -249,6 +250,22 @@ func (s *Store) ListEvents(ctx context.Context, f storage.EventFilter, p userkit
 	if f.TargetID != "" {
 		spec.where = append(spec.where, "target_id = ?")
 		spec.args = append(spec.args, f.TargetID)
+	}
+	if f.Action != "" {
+		if s.unstorable(f.Action) {
+			return emptyPage[storage.EventRecord](p), nil
+		}
+		// A family ("users.") is the range [prefix, successor) of the
+		// action index, which every dialect orders by bytes: no LIKE
+		// pattern to escape.
+		if strings.HasSuffix(f.Action, ".") {
+			end, _ := prefixEnd(f.Action) // a prefix ending in "." always has one
+			spec.where = append(spec.where, "action >= ?", "action < ?")
+			spec.args = append(spec.args, f.Action, end)
+		} else {
+			spec.where = append(spec.where, "action = ?")
+			spec.args = append(spec.args, f.Action)
+		}
 	}
 	var err error
 	if spec.after, err = s.afterID(p.After); err != nil {

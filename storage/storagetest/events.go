@@ -13,6 +13,7 @@ import (
 
 var eventTests = []test{
 	{"Events", testEvents},
+	{"EventsByAction", testEventsByAction},
 	{"Settings", testSettings},
 }
 
@@ -69,6 +70,63 @@ func testEvents(t *testing.T, s storage.Store) {
 	is.Equal(p.Total, 3)                                    // the target's total
 	_, err = s.ListEvents(ctx, storage.EventFilter{}, userkit.PageRequest{After: "x"})
 	is.Equal(match(err, userkit.ErrInvalid), "ok") // malformed cursor
+}
+
+func testEventsByAction(t *testing.T, s storage.Store) {
+	is := is.New(t)
+	ctx := t.Context()
+	pa, pb := newID(), newID()
+	// Neighbours of the family "users." in byte order and in LIKE syntax,
+	// so that a range or a pattern one character off shows.
+	actions := []string{"users.create", "users", "users.update", "usersx.update", "users_.update",
+		"users.update.more", "user.read", "partners.create", "users.delete", "users/x"}
+	var evs []storage.EventRecord
+	for i, a := range actions {
+		partner := pa
+		if i%2 == 1 {
+			partner = pb
+		}
+		e := newEvent(a, "t", partner)
+		is.NoErr(s.AppendEvent(ctx, e)) // append
+		evs = append(evs, e)
+	}
+	list := func(f storage.EventFilter, p userkit.PageRequest) userkit.Page[storage.EventRecord] {
+		t.Helper()
+		page, err := s.ListEvents(ctx, f, p)
+		is.NoErr(err) // ListEvents
+		return page
+	}
+	want := func(idx ...int) []uuid.UUID {
+		var out []uuid.UUID
+		for _, i := range idx {
+			out = append(out, evs[i].ID)
+		}
+		return out
+	}
+
+	p := list(storage.EventFilter{Action: "users."}, userkit.PageRequest{Total: true})
+	is.Equal(ids(p.Items, eventID), want(8, 5, 2, 0)) // the family, newest first, nothing beside it
+	is.Equal(p.Total, 4)                              // family total
+	p = list(storage.EventFilter{Action: "users.update"}, userkit.PageRequest{Total: true})
+	is.Equal(ids(p.Items, eventID), want(2)) // exact: not users.update.more
+	is.Equal(p.Total, 1)                     // exact total
+	p = list(storage.EventFilter{Action: "users"}, userkit.PageRequest{})
+	is.Equal(ids(p.Items, eventID), want(1)) // no dot: exact, not a family
+	p = list(storage.EventFilter{Action: "users_."}, userkit.PageRequest{})
+	is.Equal(ids(p.Items, eventID), want(4)) // "_" is a character, not a wildcard
+	p = list(storage.EventFilter{Action: "nothing."}, userkit.PageRequest{Total: true})
+	is.Equal(len(p.Items), 0) // an empty family
+	is.Equal(p.Total, 0)      // empty total
+
+	p = list(storage.EventFilter{Action: "users."}, userkit.PageRequest{Limit: 3})
+	is.Equal(ids(p.Items, eventID), want(8, 5, 2)) // first page of the family
+	p = list(storage.EventFilter{Action: "users."}, userkit.PageRequest{Limit: 3, After: p.Next})
+	is.Equal(ids(p.Items, eventID), want(0)) // the cursor pages within the family
+	is.Equal(p.Next, "")                     // no more
+	p = list(storage.EventFilter{Action: "users.", PartnerID: pb}, userkit.PageRequest{Total: true})
+	is.Equal(ids(p.Items, eventID), want(5)) // family and partner
+	p = list(storage.EventFilter{Action: "users.", TargetID: "other"}, userkit.PageRequest{})
+	is.Equal(len(p.Items), 0) // family and target
 }
 
 func testSettings(t *testing.T, s storage.Store) {

@@ -1,0 +1,4 @@
+-- The audit log's action filter (storage.EventFilter.Action): an exact
+-- action or a family ("users.") is a range of this index (BINARY
+-- collation: by bytes).
+CREATE INDEX events_action_idx ON events (action, id);
