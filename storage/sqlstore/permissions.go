@@ -3,8 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
