@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -212,22 +213,16 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	if utf8.RuneCountInString(term) < 3 || !utf8.ValidString(term) || strings.IndexByte(term, 0) >= 0 {
 		return "", nil, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?",
-		ftsString(term), maxIndexed+1)
+	nums, err := ftsMatch(ctx, q, distinctive(term))
 	if err != nil {
 		return "", nil, err
 	}
-	defer rows.Close()
-	nums := make([]int64, 0, 64)
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
+	if len(nums) > maxIndexed {
+		// The distinctive trigrams were not rare enough: the whole
+		// phrase narrows further.
+		if nums, err = ftsMatch(ctx, q, ftsString(term)); err != nil {
 			return "", nil, err
 		}
-		nums = append(nums, n)
-	}
-	if err := rows.Err(); err != nil {
-		return "", nil, err
 	}
 	if len(nums) > maxIndexed {
 		return "", nil, nil
@@ -237,6 +232,110 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 		return "", nil, err
 	}
 	return "u.num IN (SELECT value FROM json_each(?))", []any{string(list)}, nil
+}
+
+// ftsMatch returns the rowids of at most maxIndexed+1 rows that match the
+// FTS5 query.
+func ftsMatch(ctx context.Context, q sqlstore.Querier, query string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?", query, maxIndexed+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	nums := make([]int64, 0, 64)
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	return nums, rows.Err()
+}
+
+// maxTrigrams is how many of a term's trigrams distinctive keeps.
+const maxTrigrams = 3
+
+// distinctive returns an FTS5 query for the rows that hold a few of the
+// term's most distinctive trigrams ("t1" AND "t2" AND "t3"), or the whole
+// term as one phrase when it has no more trigrams than that. Every row
+// holding the term in one of its columns holds each of its trigrams, so
+// the query finds every match (and some rows that are not; the store's
+// exact substring test drops those). A phrase query must read the
+// posting list of every trigram of the term, and an email address's
+// domain ("exa", "mpl", ".co", "com") is in nearly every row: reading
+// those made a whole-email search cost as much as the table. FTS5 keeps
+// no per-term statistics that are cheap to read, so the choice is by the
+// characters: digits are the rarest in names and addresses, then letters,
+// then punctuation ('.', '@', '-', '_'), which every address has; a
+// trigram in an address's domain (after the '@') is common by nature.
+func distinctive(term string) string {
+	rs := []rune(term)
+	if len(rs)-2 <= maxTrigrams {
+		return ftsString(term)
+	}
+	at := len(rs)
+	for i, r := range rs {
+		if r == '@' {
+			at = i
+			break
+		}
+	}
+	type tri struct {
+		s     string
+		score int
+		pos   int
+	}
+	seen := map[string]bool{}
+	var tris []tri
+	for i := 0; i+3 <= len(rs); i++ {
+		s := string(rs[i : i+3])
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		score := 0
+		for _, r := range rs[i : i+3] {
+			switch {
+			case r >= '0' && r <= '9':
+				score += 4
+			case r > 0x7f:
+				score += 3 // outside ASCII: rare in most data
+			case r >= 'a' && r <= 'z':
+				score += 2
+			}
+		}
+		if i+2 >= at { // touches the domain, or the '@' itself
+			score -= 4
+		}
+		tris = append(tris, tri{s, score, i})
+	}
+	// Highest score first; among equals, the ones furthest apart (by
+	// position, alternating from the ends) so that the picks overlap
+	// least.
+	sort.SliceStable(tris, func(a, b int) bool { return tris[a].score > tris[b].score })
+	var parts []string
+	used := []int{}
+	for _, t := range tris {
+		if len(parts) == maxTrigrams {
+			break
+		}
+		overlaps := false
+		for _, p := range used {
+			if t.pos > p-3 && t.pos < p+3 {
+				overlaps = true
+			}
+		}
+		if overlaps {
+			continue
+		}
+		used = append(used, t.pos)
+		parts = append(parts, ftsString(t.s))
+	}
+	if len(parts) == 0 {
+		return ftsString(term)
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // ftsString quotes s as an FTS5 string: plain text, whatever it holds.

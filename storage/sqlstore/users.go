@@ -136,6 +136,7 @@ func (s *Store) LockUser(ctx context.Context, id uuid.UUID) error {
 // ListUsers implements storage.UserStore.
 func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.PageRequest) (userkit.Page[storage.UserRecord], error) {
 	spec := listSpec{what: "user", cols: userCols, from: "users u", key: "u.id"}
+	indexed := false // the search index narrowed the users to a short list
 	if f.Search != "" {
 		if s.unstorable(f.Search) {
 			// No stored text can contain it: nothing matches.
@@ -150,6 +151,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 			if cond != "" {
 				spec.where = append(spec.where, cond)
 				spec.args = append(spec.args, args...)
+				indexed = true
 			}
 		}
 		arg := s.d.ContainsArg(term)
@@ -161,11 +163,31 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.where = append(spec.where, "u.status = ?")
 		spec.args = append(spec.args, f.Status)
 	}
-	if f.PartnerID != uuid.Nil {
-		spec.where = append(spec.where, "u.id IN (SELECT pm.user_id FROM partner_members pm WHERE pm.partner_id = ?)")
+	// Memberships: when the search index has already narrowed the users
+	// to a short list, each of them is checked against the membership's
+	// unique index (EXISTS), so the plan starts from the list. Otherwise a
+	// partner's users are read from the partner's range of the
+	// (partner_id, user_id) index, which is in user id order, joined with
+	// users: page 1 reads a page of members, not all of them (with
+	// "u.id IN (SELECT ...)" SQLite collected every member and sorted
+	// them, so page 1 grew with the partner). CROSS JOIN keeps SQLite's
+	// planner to that order; elsewhere it is an inner join.
+	switch {
+	case f.PartnerID == uuid.Nil:
+	case indexed:
+		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM partner_members pm WHERE pm.partner_id = ? AND pm.user_id = u.id)")
+		spec.args = append(spec.args, s.id(f.PartnerID))
+	default:
+		spec.from, spec.key = "partner_members pm CROSS JOIN users u", "pm.user_id"
+		spec.where = append(spec.where, "pm.partner_id = ?", "u.id = pm.user_id")
 		spec.args = append(spec.args, s.id(f.PartnerID))
 	}
-	if f.PortalID != uuid.Nil {
+	switch {
+	case f.PortalID == uuid.Nil:
+	case indexed:
+		spec.where = append(spec.where, "EXISTS (SELECT 1 FROM portal_members m WHERE m.portal_id = ? AND m.user_id = u.id)")
+		spec.args = append(spec.args, s.id(f.PortalID))
+	default:
 		spec.where = append(spec.where, "u.id IN (SELECT m.user_id FROM portal_members m WHERE m.portal_id = ?)")
 		spec.args = append(spec.args, s.id(f.PortalID))
 	}
