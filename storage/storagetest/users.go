@@ -26,6 +26,7 @@ var userTests = []test{
 	{"UserListNumbered", testUserListNumbered},
 	{"UserListSearch", testUserListSearch},
 	{"UserListHostileSearch", testUserListHostileSearch},
+	{"UserListSearchIndexed", testUserListSearchIndexed},
 	{"UserListPartnerIsolation", testUserListPartnerIsolation},
 	{"UserListPortalFilter", testUserListPortalFilter},
 	{"LoginNamesWithPrefix", testLoginNamesWithPrefix},
