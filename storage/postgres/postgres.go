@@ -191,7 +191,9 @@ const maxIndexed = 2000
 // indexes first (at most maxIndexed+1 of them, planned for the actual
 // patterns), and the search then reads just those by primary key. Every
 // match is among them, and the store's exact test still applies, so the
-// result is the same.
+// result is the same. Of the local part, only its most distinctive five
+// characters are asked for (see core): "user12345" shares "use", "ser"
+// with every "user…" address, "12345" does not.
 func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, []any, error) {
 	at := strings.IndexByte(term, '@')
 	if at < 0 || utf8.RuneCountInString(term[:at]) < 3 {
@@ -199,7 +201,7 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	}
 	rows, err := q.QueryContext(ctx, "SELECT id::text FROM users WHERE email_norm LIKE $1 ESCAPE '!' "+
 		"OR first_name_norm LIKE $2 ESCAPE '!' OR last_name_norm LIKE $2 ESCAPE '!' LIMIT $3",
-		pgx.QueryExecModeExec, sqlstore.EscapeLike(term[:at]), sqlstore.EscapeLike(term), maxIndexed+1)
+		pgx.QueryExecModeExec, sqlstore.EscapeLike(core(term[:at])), sqlstore.EscapeLike(term), maxIndexed+1)
 	if err != nil {
 		return "", nil, err
 	}
@@ -219,4 +221,38 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 		return "", nil, nil
 	}
 	return "u.id = ANY(CAST(? AS uuid[]))", []any{"{" + strings.Join(ids, ",") + "}"}, nil
+}
+
+// core returns the window of at most five runes of s whose characters are
+// the rarest in names and addresses: digits, then letters outside ASCII,
+// then ASCII letters, then punctuation; the last of equal windows (nearest
+// the '@', where numbers usually are).
+func core(s string) string {
+	rs := []rune(s)
+	const width = 5
+	if len(rs) <= width {
+		return s
+	}
+	weight := func(r rune) int {
+		switch {
+		case r >= '0' && r <= '9':
+			return 4
+		case r > 0x7f:
+			return 3
+		case r >= 'a' && r <= 'z':
+			return 2
+		}
+		return 0
+	}
+	best, bestScore := 0, -1
+	for i := 0; i+width <= len(rs); i++ {
+		score := 0
+		for _, r := range rs[i : i+width] {
+			score += weight(r)
+		}
+		if score >= bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return string(rs[best : best+width])
 }
