@@ -320,6 +320,20 @@ func (s *Service) RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (b
 	removed := false
 	err := s.store.InTx(ctx, func(tx storage.Store) error {
 		removed = false
+		// The user's lock first, as the user may be written below (a user
+		// managed by this portal), then the portal's, under which its
+		// memberships are written (RecordLogin, DeleteAttribute): the
+		// locks are this transaction's first statements, so its reads see
+		// what the writers it waited for committed.
+		if err := tx.LockUser(ctx, userID); errors.Is(err, userkit.ErrNotFound) {
+			_, err := tx.GetPortal(ctx, portalID)
+			return err // no such user: not a member, unless the portal is missing too
+		} else if err != nil {
+			return err
+		}
+		if err := tx.Lock(ctx, storage.KindPortal, portalID.String()); err != nil {
+			return err
+		}
 		portal, err := tx.GetPortal(ctx, portalID)
 		if err != nil {
 			return err
@@ -393,7 +407,11 @@ func (s *Service) RecordLogin(ctx context.Context, portalID, userID uuid.UUID) e
 			return err
 		}
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	// A portal's memberships are written under the portal's lock, so
+	// that a login racing with other writes of the membership (another
+	// login, DeleteAttribute's rewrite of every member, a removal) waits
+	// for them instead of losing a compare-and-set.
+	return txn.Update(ctx, s.store, storage.KindPortal, portalID.String(), func(tx storage.Store) error {
 		m, err := tx.GetPortalMember(ctx, portalID, userID)
 		if err != nil {
 			return err
