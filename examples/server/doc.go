@@ -17,6 +17,8 @@
 //	-secret     USERKIT_SECRET     user-token signing secret, 32+ characters
 //	-demo       USERKIT_DEMO=1     load the README's demo data
 //	-redis      USERKIT_REDIS_URL  redis://host:6379/0: rate limits shared by every instance
+//	-redis-prefix USERKIT_REDIS_PREFIX  prefix of the limit's keys in Redis (userkit:)
+//	-rate-limit USERKIT_RATE_LIMIT Whaly requests a minute per credential (500), per process or, with -redis, for all
 //
 // Several processes may start together on one database: the signing
 // secret, the bootstrap account and key and the demo data are created in

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,9 +55,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	opts := &httpapi.Options{Logger: log, TokenSecret: secret}
+	opts := &httpapi.Options{Logger: log, TokenSecret: secret, RateLimit: cfg.RateLimit}
 	if cfg.Redis != "" {
-		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis)
+		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis, cfg.RedisPrefix, cfg.RateLimit)
 		if err != nil {
 			return err
 		}
@@ -121,9 +122,13 @@ func health(store storage.Store) http.HandlerFunc {
 	}
 }
 
-func printBanner(w io.Writer, addr string, cfg config, newKey string) {
-	fmt.Fprintf(w, "userkit listening on http://%s (database %s)\n", addr, redactDSN(cfg.DB))
-	fmt.Fprintln(w, "mounted APIs:")
+// printBanner writes the banner in one write, so that a reader waiting for
+// the "listening" line (a test, a supervisor) also has the key line.
+func printBanner(out io.Writer, addr string, cfg config, newKey string) {
+	var w strings.Builder
+	defer func() { _, _ = io.WriteString(out, w.String()) }()
+	fmt.Fprintf(&w, "userkit listening on http://%s (database %s)\n", addr, redactDSN(cfg.DB))
+	fmt.Fprintln(&w, "mounted APIs:")
 	for _, line := range []string{
 		"  solvexia  /api/v1/users",
 		"  venuzle   /api/internal/v1/partners/{partner_id}/users",
@@ -132,12 +137,12 @@ func printBanner(w io.Writer, addr string, cfg config, newKey string) {
 		"  admin     /admin/v1/...",
 		"  health    /healthz",
 	} {
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(&w, line)
 	}
 	if newKey != "" {
-		fmt.Fprintf(w, "admin key (shown once; it is stored hashed, keep it): %s\n", newKey)
+		fmt.Fprintf(&w, "admin key (shown once; it is stored hashed, keep it): %s\n", newKey)
 	}
 	if cfg.Demo {
-		fmt.Fprintln(w, "demo data loaded: partner 1 \"Acme\", portal \""+demoPortalTechName+"\", resources p-2343 and mt-4323")
+		fmt.Fprintln(&w, "demo data loaded: partner 1 \"Acme\", portal \""+demoPortalTechName+"\", resources p-2343 and mt-4323")
 	}
 }
