@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/userkit/userkit/httpapi"
 	"github.com/userkit/userkit/httpapi/all"
+	"github.com/userkit/userkit/httpapi/internal/apitest"
 )
 
 // Fuzz targets of what the body fuzzers in each API package do not reach
@@ -281,6 +283,8 @@ var authSeeds = []string{
 	"Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwiZXhwIjo5OTk5OTk5OTk5fQ.",
 	"Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkwYTFiMi0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDAifQ.c2lnbmF0dXJl",
 	"eyJhbGciOiJIUzI1NiJ9.e30.", "Bearer a.b.c", "Bearer ...", "Bearer " + strings.Repeat("x", 9000),
+	// {token} is a real user API token of tenant A's user (a JWT).
+	"{token}", "Bearer {token}", "{token}x", "Bearer {token}.", "Bearer {token}=",
 }
 
 func fuzzAuthorization(f *testing.F, be backend) {
@@ -288,14 +292,22 @@ func fuzzAuthorization(f *testing.F, be backend) {
 		f.Add(uint(i), a)
 	}
 	w := newFuzzWorld(f, be)
+	token, err := httpapi.UserToken(w.Opts.TokenSecret, w.a.user)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, ri uint, auth string) {
 		r, n := w.route(ri)
 		if !w.protected[n] {
 			return
 		}
-		auth = wireHeader(strings.ReplaceAll(auth, "{key}", w.a.rawKey))
-		if strings.Contains(auth, w.a.rawKey) || strings.Contains(auth, w.b.rawKey) || strings.Contains(auth, w.admin) {
-			return // a real key may be accepted; the others must not be
+		auth = wireHeader(strings.NewReplacer("{key}", w.a.rawKey, "{token}", token).Replace(auth))
+		cred := strings.Trim(auth, " \t")
+		if len(cred) >= 7 && strings.EqualFold(cred[:7], "bearer ") {
+			cred = strings.Trim(cred[7:], " \t")
+		}
+		if slices.Contains([]string{w.a.rawKey, w.b.rawKey, w.admin, token}, cred) {
+			return // a real credential may be accepted; nothing else may
 		}
 		body := ""
 		if isWrite(r.method) {
@@ -306,6 +318,37 @@ func fuzzAuthorization(f *testing.F, be backend) {
 			t.Fatalf("%s %s with Authorization %q: status %d, want a refusal: %s", r.method, r.path, auth, rec.Code, rec.Body)
 		}
 	})
+}
+
+// TestTokenTrailingBitsRefused: a user API token whose signature's last
+// base64url character differs only in bits the decoding drops is not the
+// token, and is refused on every API (the lenient decoder accepted it).
+func TestTokenTrailingBitsRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, backends[0])
+	token, err := httpapi.UserToken(w.Opts.TokenSecret, w.a.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, token[len(token)-1])
+	twin := token[:len(token)-1] + string(alphabet[last^1]) // a 32-byte signature leaves 2 bits unused
+	for _, tt := range []struct{ path, auth string }{
+		{fmt.Sprintf("/portal-api/users/%d", w.a.user.Num), token},
+		{fmt.Sprintf("/api/v1/users/u-%d", w.a.user.Num), "Bearer " + token},
+	} {
+		if code, body := w.do("GET", tt.path, "", ""); code != http.StatusUnauthorized {
+			t.Fatalf("GET %s without a credential: %d %s", tt.path, code, body)
+		}
+		rec := apitest.Do(w.mux, apitest.Request{Method: "GET", Path: tt.path, Auth: tt.auth})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s with the token: %d %s", tt.path, rec.Code, rec.Body)
+		}
+		rec = apitest.Do(w.mux, apitest.Request{Method: "GET", Path: tt.path, Auth: strings.Replace(tt.auth, token, twin, 1)})
+		if rec.Code != http.StatusUnauthorized {
+			t.Errorf("GET %s with the token's twin: %d, want 401", tt.path, rec.Code)
+		}
+	}
 }
 
 // FuzzAuthorizationMemory fuzzes the Authorization header on every route
