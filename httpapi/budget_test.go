@@ -137,7 +137,7 @@ var writeBudget = map[string]int64{
 	"DELETE /admin/v1/partners/{id}":                                     3,
 	"DELETE /admin/v1/partners/{id}/teams/{team_id}":                     5,
 	"DELETE /admin/v1/portals/{id}":                                      4,
-	"DELETE /admin/v1/portals/{id}/attributes/{attribute_id}":            11,
+	"DELETE /admin/v1/portals/{id}/attributes/{attribute_id}":            12, // + the portal lock (members rewritten)
 	"DELETE /admin/v1/portals/{id}/roles/{role_id}":                      11,
 	"DELETE /admin/v1/resources/{id}":                                    3,
 	"DELETE /admin/v1/service-accounts/{id}":                             4,
@@ -149,7 +149,7 @@ var writeBudget = map[string]int64{
 	"DELETE /portal-api/organisations/{organisation_id}":                 4,
 	"DELETE /portal-api/organisations/{organisation_id}/teams/{team_id}": 6,
 	"DELETE /portal-api/users/{user_id}":                                 9,
-	"DELETE /v1/partner-portals/{portalId}/users/{userId}":               5,
+	"DELETE /v1/partner-portals/{portalId}/users/{userId}":               7, // + the user and portal locks
 	"PATCH /admin/v1/partners/{id}":                                      7,
 	"PATCH /admin/v1/partners/{id}/teams/{team_id}":                      7,
 	"PATCH /admin/v1/portals/{id}":                                       5,

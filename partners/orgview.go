@@ -224,6 +224,13 @@ func (s *Service) SaveTeam(ctx context.Context, orgNum, teamNum int64, p TeamSav
 		if len(fields) > 0 {
 			return &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: fields}
 		}
+		if (!rename || *name == rec.Name) && len(add) == 0 && len(remove) == 0 {
+			// Nothing changes (writing back what was read): no new
+			// version, no audit event.
+			out = rec
+			members, err = s.teamMembers(ctx, tx, rec.ID)
+			return err
+		}
 		prev, now := rec.Version, s.clock.Now()
 		if rename {
 			rec.Name = *name

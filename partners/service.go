@@ -124,7 +124,8 @@ func (s *Service) GetByNum(ctx context.Context, num int64) (Partner, error) {
 // partners.update on the partner. With p.Version set the update is
 // compare-and-set (a stale version is PreconditionFailed); without it,
 // concurrent changes wait for each other (txn.Update locks the partner),
-// so none fails or is lost.
+// so none fails or is lost. An update that changes nothing (no name, or
+// the current one) writes nothing: no new version, no audit event.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Partner, error) {
 	if err := s.authz.Require(ctx, permissions.PartnersUpdate, permissions.PartnerScope(id)); err != nil {
 		return Partner{}, err
@@ -145,12 +146,14 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Par
 		if p.Version != nil && rec.Version != *p.Version {
 			return errStale
 		}
+		if p.Name == nil || *p.Name == rec.Name {
+			out = rec // nothing changes: no new version, no audit event
+			return nil
+		}
 		prev, now := rec.Version, s.clock.Now()
-		if p.Name != nil && *p.Name != rec.Name {
-			rec.Name = *p.Name
-			if err := s.renameDefaultTeam(ctx, tx, id, rec.Name, now); err != nil {
-				return err
-			}
+		rec.Name = *p.Name
+		if err := s.renameDefaultTeam(ctx, tx, id, rec.Name, now); err != nil {
+			return err
 		}
 		rec.Version, rec.UpdatedAt = prev+1, now
 		if err := tx.UpdatePartner(ctx, rec, prev); err != nil {

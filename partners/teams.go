@@ -75,7 +75,8 @@ func (s *Service) GetTeamByNum(ctx context.Context, num int64) (Team, error) {
 
 // UpdateTeam renames a team. The default team follows its partner's name
 // and cannot be renamed directly (Invalid). It needs partners.update on
-// the team's partner. Version works as in Update.
+// the team's partner. Version works as in Update, and so does an update
+// that changes nothing (it writes nothing).
 func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdateParams) (Team, error) {
 	rec, err := s.store.GetTeam(ctx, id)
 	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
@@ -101,10 +102,12 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 		if p.Version != nil && rec.Version != *p.Version {
 			return errStale
 		}
-		prev := rec.Version
-		if p.Name != nil {
-			rec.Name = *p.Name
+		if p.Name == nil || *p.Name == rec.Name {
+			out = rec // nothing changes: no new version, no audit event
+			return nil
 		}
+		prev := rec.Version
+		rec.Name = *p.Name
 		rec.Version, rec.UpdatedAt = prev+1, s.clock.Now()
 		if err := tx.UpdateTeam(ctx, rec, prev); err != nil {
 			return err

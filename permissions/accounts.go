@@ -208,7 +208,8 @@ func (s *Service) GetServiceAccount(ctx context.Context, id uuid.UUID) (ServiceA
 }
 
 // UpdateServiceAccount renames a service account; it needs
-// permissions.update on everything.
+// permissions.update on everything. An update that changes nothing writes
+// nothing (no new version, no audit event).
 func (s *Service) UpdateServiceAccount(ctx context.Context, id uuid.UUID, p ServiceAccountUpdateParams) (ServiceAccount, error) {
 	if err := s.Require(ctx, PermissionsUpdate, All); err != nil {
 		return ServiceAccount{}, err
@@ -229,10 +230,16 @@ func (s *Service) UpdateServiceAccount(ctx context.Context, id uuid.UUID, p Serv
 		if err := checkVersion(p.Version, rec.Version); err != nil {
 			return err
 		}
+		before := rec
 		if p.Name != nil {
 			rec.Name = *p.Name
 		}
 		if err := validate.Struct(ServiceAccountParams{Name: rec.Name}); err != nil {
+			return err
+		}
+		if rec == before {
+			// Nothing changes: no new version, no audit event.
+			grants, err = tx.GrantsOf(ctx, id)
 			return err
 		}
 		now := s.now()

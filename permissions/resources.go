@@ -142,7 +142,8 @@ func (s *Service) GetResource(ctx context.Context, id string) (Resource, error) 
 }
 
 // UpdateResource changes a resource's name or kind; it needs
-// permissions.update on everything.
+// permissions.update on everything. An update that changes nothing
+// writes nothing (no new version, no audit event).
 func (s *Service) UpdateResource(ctx context.Context, id string, p ResourceUpdateParams) (Resource, error) {
 	if err := s.Require(ctx, PermissionsUpdate, All); err != nil {
 		return Resource{}, err
@@ -161,6 +162,7 @@ func (s *Service) UpdateResource(ctx context.Context, id string, p ResourceUpdat
 		if err := checkVersion(p.Version, rec.Version); err != nil {
 			return err
 		}
+		before := rec
 		if p.Name != nil {
 			rec.Name = *p.Name
 		}
@@ -169,6 +171,9 @@ func (s *Service) UpdateResource(ctx context.Context, id string, p ResourceUpdat
 		}
 		if err := validateResource(ResourceParams{ID: rec.ID, Name: rec.Name, Kind: rec.Kind}); err != nil {
 			return err
+		}
+		if rec == before {
+			return nil // nothing changes: no new version, no audit event
 		}
 		now := s.now()
 		rec.UpdatedAt = now

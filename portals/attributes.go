@@ -163,7 +163,8 @@ func (s *Service) GetAttribute(ctx context.Context, id uuid.UUID) (Attribute, er
 
 // UpdateAttribute changes an attribute's name, label or whether it allows
 // several values; it needs portals.update on its portal. Switching multiple
-// values off while a member holds several is Conflict.
+// values off while a member holds several is Conflict. An update that
+// changes nothing writes nothing (no audit event).
 func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p AttributeUpdateParams) (Attribute, error) {
 	if _, err := s.attribute(ctx, id, permissions.PortalsUpdate); err != nil {
 		return Attribute{}, err
@@ -200,6 +201,7 @@ func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p Attribute
 					Fields: map[string]userkit.Problem{"AllowMultipleValues": {Rule: userkit.RuleImmutable, Param: "members hold several values"}}}
 			}
 		}
+		before := rec
 		setIf(&rec.Name, p.Name)
 		setIf(&rec.Label, p.Label)
 		setIf(&rec.AllowMultipleValues, p.AllowMultipleValues)
@@ -208,6 +210,9 @@ func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p Attribute
 		}
 		if err := validateAttribute(AttributeParams{Name: rec.Name, Label: rec.Label, Type: AttributeType(rec.Type)}); err != nil {
 			return err
+		}
+		if rec == before {
+			return nil // nothing changes: no audit event
 		}
 		if err := tx.UpdateAttribute(ctx, rec); err != nil {
 			return nameTaken(err)
@@ -223,10 +228,13 @@ func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p Attribute
 // DeleteAttribute deletes an attribute definition and every member's values
 // of it, in one transaction; it needs portals.update on its portal.
 func (s *Service) DeleteAttribute(ctx context.Context, id uuid.UUID) error {
-	if _, err := s.attribute(ctx, id, permissions.PortalsUpdate); err != nil {
+	def, err := s.attribute(ctx, id, permissions.PortalsUpdate)
+	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	// It rewrites memberships: under the portal's lock, as every writer
+	// of a portal's memberships (an attribute never changes portal).
+	return txn.Update(ctx, s.store, storage.KindPortal, def.PortalID.String(), func(tx storage.Store) error {
 		rec, err := tx.GetAttribute(ctx, id)
 		if err != nil {
 			return err

@@ -8,6 +8,14 @@
 // portal. Portal membership is independent of partner membership: adding a
 // user to a partner's portal does not attach the user to the partner.
 //
+// Concurrency: a portal's memberships are written under the portal's row
+// lock (storage.Store.Lock, the transaction's first statement): a login
+// (RecordLogin), the rewrite of every member when an attribute is deleted,
+// and a removal (which first locks the user, as it may write them). So
+// writes that name no version wait for each other instead of losing a
+// compare-and-set, on every store. Updates that change nothing write
+// nothing: no new version, no audit event.
+//
 // Usage:
 //
 //	ps := portals.New(store, authz, us, nil)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,6 +57,14 @@ type AddUserParams struct {
 	RoleIDs    []uuid.UUID
 	Locale     string
 	Attributes []AttributeInput
+	// Problems are what the caller found wrong with the input before the
+	// service saw it (a wire value that does not decode, a field its API
+	// requires), as in users.CreateParams: reported together with the
+	// service's own, after the caller's permission has been decided, so
+	// that a refusal (403) comes before any complaint about the input.
+	// Keys are the caller's; on a key the service also uses, the caller's
+	// problem wins.
+	Problems map[string]userkit.Problem
 }
 
 func toMember(r storage.PortalMemberRecord, u storage.UserRecord) Member {
@@ -176,6 +186,9 @@ func (s *Service) AddUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 	if err != nil {
 		return Member{}, err
 	}
+	if len(p.Problems) > 0 {
+		return Member{}, s.inputProblems(ctx, portal, p)
+	}
 	// Check the membership before hashing a password, so bad input fails
 	// fast and costs no hash.
 	if _, _, _, err := membership(ctx, s.store, portal, p); err != nil {
@@ -198,6 +211,41 @@ func (s *Service) AddUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 		return Member{}, err
 	}
 	return s.addUser(ctx, portalID, p, prepared)
+}
+
+// inputProblems is AddUser's answer to input the caller already found
+// wrong: Invalid with the caller's problems and every problem the service
+// finds in the membership and the user's fields (users.Service.Prepare,
+// which stores and hashes nothing when there are problems).
+func (s *Service) inputProblems(ctx context.Context, portal storage.PortalRecord, p AddUserParams) error {
+	fields := maps.Clone(p.Problems)
+	if _, _, _, err := membership(ctx, s.store, portal, p); err != nil {
+		if userkit.KindOf(err) != userkit.Invalid {
+			return err
+		}
+		for k, v := range userkit.FieldsOf(err) {
+			if !reported(p.Problems, k) {
+				fields[k] = v
+			}
+		}
+	}
+	_, err := s.users.Prepare(ctx, users.CreateParams{
+		Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Password: p.Password, Locale: p.Locale,
+		Problems: fields,
+	})
+	return err
+}
+
+// reported is whether the caller's problems name field or a part of it
+// ("RoleIDs[0]" for "RoleIDs"): a role id that did not decode leaves
+// RoleIDs short, and "required" would be a second, misleading problem.
+func reported(problems map[string]userkit.Problem, field string) bool {
+	for k := range problems {
+		if k == field || strings.HasPrefix(k, field+"[") || strings.HasPrefix(k, field+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // addUser is AddUser's transaction, run again (txn.Retry) when a
@@ -320,6 +368,20 @@ func (s *Service) RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (b
 	removed := false
 	err := s.store.InTx(ctx, func(tx storage.Store) error {
 		removed = false
+		// The user's lock first, as the user may be written below (a user
+		// managed by this portal), then the portal's, under which its
+		// memberships are written (RecordLogin, DeleteAttribute): the
+		// locks are this transaction's first statements, so its reads see
+		// what the writers it waited for committed.
+		if err := tx.LockUser(ctx, userID); errors.Is(err, userkit.ErrNotFound) {
+			_, err := tx.GetPortal(ctx, portalID)
+			return err // no such user: not a member, unless the portal is missing too
+		} else if err != nil {
+			return err
+		}
+		if err := tx.Lock(ctx, storage.KindPortal, portalID.String()); err != nil {
+			return err
+		}
 		portal, err := tx.GetPortal(ctx, portalID)
 		if err != nil {
 			return err
@@ -410,7 +472,11 @@ func (s *Service) RecordLogin(ctx context.Context, portalID, userID uuid.UUID) e
 			return err
 		}
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	// A portal's memberships are written under the portal's lock, so
+	// that a login racing with other writes of the membership (another
+	// login, DeleteAttribute's rewrite of every member, a removal) waits
+	// for them instead of losing a compare-and-set.
+	return txn.Update(ctx, s.store, storage.KindPortal, portalID.String(), func(tx storage.Store) error {
 		m, err := tx.GetPortalMember(ctx, portalID, userID)
 		if err != nil {
 			return err

@@ -178,7 +178,8 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (Portal, error) {
 // Update changes a portal's name, technical name or default locale; it
 // needs portals.update on the portal. The owning partner cannot change.
 // A stale p.Version is PreconditionFailed, a taken technical name
-// Conflict.
+// Conflict. An update that changes nothing writes nothing (no new
+// version, no audit event).
 func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Portal, error) {
 	if err := s.authz.Require(ctx, permissions.PortalsUpdate, permissions.PortalScope(id)); err != nil {
 		return Portal{}, err
@@ -196,11 +197,15 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p UpdateParams) (Por
 		if p.Version != nil && *p.Version != rec.Version {
 			return userkit.Errorf(userkit.PreconditionFailed, "the portal was changed by someone else (version %d, expected %d)", rec.Version, *p.Version)
 		}
+		before := rec
 		setIf(&rec.Name, p.Name)
 		setIf(&rec.TechnicalName, p.TechnicalName)
 		setIf(&rec.DefaultLocale, p.DefaultLocale)
 		if err := validatePortal(CreateParams{Name: rec.Name, TechnicalName: rec.TechnicalName, DefaultLocale: rec.DefaultLocale}); err != nil {
 			return err
+		}
+		if rec == before {
+			return nil // nothing changes: no new version, no audit event
 		}
 		now := s.clock.Now()
 		rec.UpdatedAt = now

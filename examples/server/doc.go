@@ -23,6 +23,9 @@
 // (and its stdout exporters); the library speaks only the OpenTelemetry
 // API, and the server hands the providers to kit.Options.
 //
+//	-redis-prefix USERKIT_REDIS_PREFIX  prefix of the limit's keys in Redis (userkit:)
+//	-rate-limit USERKIT_RATE_LIMIT Whaly requests a minute per credential (500), per process or, with -redis, for all
+//
 // Several processes may start together on one database: the signing
 // secret, the bootstrap account and key and the demo data are created in
 // one transaction under a start-up lock, so each exists once (TestFleet

@@ -67,9 +67,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	opts := k.HTTPOptions(&httpapi.Options{TokenSecret: secret})
+	opts := k.HTTPOptions(&httpapi.Options{TokenSecret: secret, RateLimit: cfg.RateLimit})
 	if cfg.Redis != "" {
-		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis)
+		limiter, closeRedis, err := redisLimiter(ctx, cfg.Redis, cfg.RedisPrefix, cfg.RateLimit)
 		if err != nil {
 			return err
 		}

@@ -10,17 +10,13 @@ import (
 	"github.com/userkit/userkit/ratelimit"
 )
 
-// whalyPerMinute is the Whaly API's documented limit per credential (the
-// default of httpapi.Options.RateLimit).
-const whalyPerMinute = 500
-
 // redisLimiter connects to the Redis at url (redis://[:password@]host:port/db)
-// and returns a limiter shared through it by every instance given the same
-// URL. An unreachable Redis at start is an error; later, each request
+// and returns a limiter of perMinute requests a minute per key, shared
+// through it by every instance given the same URL and key prefix. An unreachable Redis at start is an error; later, each request
 // the limiter cannot decide is answered 503 and logged by the API (never
 // a silent per-process limit). The client's timeouts bound how long a
 // request waits on Redis.
-func redisLimiter(ctx context.Context, url string) (ratelimit.Limiter, func(), error) {
+func redisLimiter(ctx context.Context, url, prefix string, perMinute int) (ratelimit.Limiter, func(), error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("-redis %s: want redis://[:password@]host:port/db", redactDSN(url))
@@ -35,7 +31,7 @@ func redisLimiter(ctx context.Context, url string) (ratelimit.Limiter, func(), e
 		_ = client.Close()
 		return nil, nil, fmt.Errorf("redis %s is unreachable: %w", redactDSN(url), err)
 	}
-	return ratelimit.NewRedis(client, whalyPerMinute, nil), func() { _ = client.Close() }, nil
+	return ratelimit.NewRedis(client, perMinute, &ratelimit.Options{Prefix: prefix}), func() { _ = client.Close() }, nil
 }
 
 // useRateLimiter puts the shared limiter into the API options.

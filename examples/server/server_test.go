@@ -204,7 +204,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 	env := map[string]string{"USERKIT_ADDR": "127.0.0.1:9999", "USERKIT_DB": "memory:", "USERKIT_DEMO": "1"}
 	c, err := parseConfig(nil, func(k string) string { return env[k] }, &syncBuffer{})
 	is.NoErr(err)
-	is.Equal(c, config{Addr: "127.0.0.1:9999", DB: "memory:", Demo: true, Console: true}) // environment fallbacks apply
+	is.Equal(c, config{Addr: "127.0.0.1:9999", DB: "memory:", Demo: true, Console: true, RedisPrefix: "userkit:", RateLimit: 500}) // environment fallbacks apply
 
 	c, err = parseConfig([]string{"-addr", ":1"}, func(k string) string { return env[k] }, &syncBuffer{})
 	is.NoErr(err)

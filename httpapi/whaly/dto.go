@@ -69,12 +69,14 @@ type attributeDTO struct {
 }
 
 // params checks what the service cannot (presence of the required fields,
-// the form of the ids) and converts the body. Problems are keyed by wire
-// name and reported together.
+// the form of the ids) and converts the body. Problems are keyed by the
+// service's field names (rendered as wire names by writeError), so that
+// the service knows which of its own problems they make moot ("roles[0]
+// is not a UUID" rather than also "roles is required").
 func (d createDTO) params() (portals.AddUserParams, map[string]userkit.Problem) {
 	problems := map[string]userkit.Problem{}
 	for _, f := range []struct{ name, value string }{
-		{"first_name", d.FirstName}, {"last_name", d.LastName}, {"email", d.Email},
+		{"FirstName", d.FirstName}, {"LastName", d.LastName}, {"Email", d.Email},
 	} {
 		if isBlank(f.value) {
 			problems[f.name] = userkit.Problem{Rule: userkit.RuleRequired}
@@ -84,12 +86,12 @@ func (d createDTO) params() (portals.AddUserParams, map[string]userkit.Problem) 
 		Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, Password: d.Password, Locale: d.Locale,
 	}
 	if d.Roles == nil {
-		problems["roles"] = userkit.Problem{Rule: userkit.RuleRequired}
+		problems["RoleIDs"] = userkit.Problem{Rule: userkit.RuleRequired}
 	}
 	for i, s := range d.Roles {
 		id, err := parseBodyID(s)
 		if err != nil {
-			problems[index("roles", i)] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
+			problems[index("RoleIDs", i)] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
 			continue
 		}
 		p.RoleIDs = append(p.RoleIDs, id)
@@ -97,7 +99,7 @@ func (d createDTO) params() (portals.AddUserParams, map[string]userkit.Problem) 
 	for i, a := range d.Attributes {
 		id, err := parseBodyID(a.ID)
 		if err != nil {
-			problems[index("attributes", i)+".id"] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
+			problems[index("Attributes", i)+".ID"] = userkit.Problem{Rule: userkit.RuleInvalid, Param: "a UUID"}
 			continue
 		}
 		p.Attributes = append(p.Attributes, portals.AttributeInput{ID: id, Value: a.Value})

@@ -69,10 +69,20 @@ func writeError(w http.ResponseWriter, r *http.Request, f core.Failure) {
 
 // fieldMessage renders per-field problems as one clause per field:
 // "email: must be a valid email address; roles: is required".
+// A field reported twice, under its wire name (the handler's problem)
+// and its service name, is listed once, with the handler's problem.
 func fieldMessage(fields map[string]userkit.Problem) string {
-	parts := make([]string, 0, len(fields))
+	byWire := make(map[string]string, len(fields))
 	for name, problem := range fields {
-		parts = append(parts, wireName(name)+": "+core.Text(problem))
+		wire := wireName(name)
+		if _, seen := byWire[wire]; seen && name != wire {
+			continue
+		}
+		byWire[wire] = core.Text(problem)
+	}
+	parts := make([]string, 0, len(byWire))
+	for wire, text := range byWire {
+		parts = append(parts, wire+": "+text)
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")

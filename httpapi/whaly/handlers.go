@@ -39,9 +39,11 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) (userDTO, 
 	if err := h.api.Decode(w, r, &in); err != nil {
 		return userDTO{}, err
 	}
+	// The body's problems travel to the service, which decides the
+	// caller's permission first (403 before 400).
 	params, problems := in.params()
 	if len(problems) > 0 {
-		return userDTO{}, &userkit.Error{Kind: userkit.Invalid, Message: "invalid input", Fields: problems}
+		params.Problems = problems
 	}
 	m, err := h.api.Portals.AddUser(r.Context(), portalID, params)
 	if err != nil {

@@ -69,6 +69,8 @@ var flows = []struct {
 
 	{"ConcurrentUnversionedUpdates", testConcurrentUnversionedUpdates},
 	{"PartnerRenameVsTeamUpdates", testPartnerRenameVsTeamUpdates},
+	{"PortalMembersConcurrentUnversioned", testPortalMembersConcurrentUnversioned},
+	{"NoOpUpdates", testNoOpUpdates},
 }
 
 // TestFlows runs every flow over every store.

@@ -27,8 +27,11 @@ func (a *API) verifyToken(ctx context.Context, tok string) (permissions.Resolved
 		return permissions.Resolved{}, errBadToken
 	}
 	var claims tokenClaims
+	// Strict base64: a token whose last character differs only in unused
+	// trailing bits is another string, and is refused (found by
+	// FuzzAuthorization*: the lenient decoder accepted it as the token).
 	_, err := jwt.ParseWithClaims(tok, &claims, func(*jwt.Token) (any, error) { return secret, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}))
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithStrictDecoding())
 	if err != nil {
 		return permissions.Resolved{}, errBadToken
 	}
