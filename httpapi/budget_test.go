@@ -121,12 +121,8 @@ var overBudget = map[string]int64{
 	"GET /portal-api/organisations/{organisation_id} admin":                       6,
 	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} partner":     6,
 	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} admin":       6,
-	"GET /portal-api/users/{user_id} partner":                                     5,
-	"GET /portal-api/users/{user_id} admin":                                       5,
 	"GET /v1/partner-portals/{portalId}/users partner":                            8,
 	"GET /v1/partner-portals/{portalId}/users admin":                              7,
-	"GET /v1/partner-portals/{portalId}/users/{userId} partner":                   7,
-	"GET /v1/partner-portals/{portalId}/users/{userId} admin":                     6,
 }
 
 // writeBudget is what each write needs, counted with a key holding

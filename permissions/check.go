@@ -62,6 +62,25 @@ func (s *Service) Require(ctx context.Context, action Action, scope Scope) error
 	return gs.require(ctx, action, scope)
 }
 
+// RequireOnPortal is Require on the portal's scope for a portal the
+// caller has already read: a partner's grant is matched against
+// portal.PartnerID instead of reading the portal again.
+func (s *Service) RequireOnPortal(ctx context.Context, action Action, portal storage.PortalRecord) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return errNoPrincipal
+	}
+	if p.Kind == KindSystem {
+		return nil
+	}
+	gs, err := s.grantSet(ctx, p)
+	if err != nil {
+		return err
+	}
+	gs.owners = map[uuid.UUID]uuid.UUID{portal.ID: portal.PartnerID}
+	return gs.require(ctx, action, PortalScope(portal.ID))
+}
+
 // Allowed reports whether p may perform action on scope.
 func (s *Service) Allowed(ctx context.Context, p Principal, action Action, scope Scope) (bool, error) {
 	if p.Kind == KindSystem {

@@ -342,6 +342,21 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 // GetUser returns a member of the portal; it needs users.read on the
 // portal. A user who is not a member is NotFound.
 func (s *Service) GetUser(ctx context.Context, portalID, userID uuid.UUID) (Member, error) {
+	if vr, ok := s.store.(storage.MemberViewReader); ok {
+		// The membership with its portal and user in one statement; the
+		// check takes the portal's owner from it. A miss goes the way
+		// below, so that who may not read the portal learns nothing.
+		v, err := vr.MemberView(ctx, portalID, userID)
+		switch {
+		case err == nil:
+			if err := s.authz.RequireOnPortal(ctx, permissions.UsersRead, v.Portal); err != nil {
+				return Member{}, err
+			}
+			return toMember(v.Member, v.User), nil
+		case !errors.Is(err, userkit.ErrNotFound):
+			return Member{}, err
+		}
+	}
 	if err := s.authz.Require(ctx, permissions.UsersRead, permissions.PortalScope(portalID)); err != nil {
 		return Member{}, err
 	}

@@ -286,3 +286,41 @@ type UsersReader interface {
 	// UsersByIDs returns the users that exist among ids, by id.
 	UsersByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]UserRecord, error)
 }
+
+// UserView is a user with what a portal's view of one user shows: the
+// scopes they belong to (as UserScopesReader returns them, for the read
+// check), whether they hold "*" on everything, their partners in the
+// order they joined (PartnersOfUser) and their teams by team ID
+// (TeamsOfUser).
+type UserView struct {
+	User     UserRecord
+	Scopes   []UserScope
+	HoldsAll bool
+	Partners []PartnerRecord
+	Teams    []TeamRecord
+}
+
+// UserViewReader is implemented by stores that read a UserView in one
+// statement (issue 9: GET one user on the Tyk portal API is the
+// credential's statement and this one).
+type UserViewReader interface {
+	// UserViewByNum returns the view of the user with the number;
+	// NotFound when no user has it.
+	UserViewByNum(ctx context.Context, num int64) (UserView, error)
+}
+
+// MemberView is a portal membership with its portal and its user.
+type MemberView struct {
+	Portal PortalRecord
+	Member PortalMemberRecord
+	User   UserRecord
+}
+
+// MemberViewReader is implemented by stores that read a MemberView in
+// one statement (issue 9: GET one member on the Whaly API is the
+// credential's statement and this one).
+type MemberViewReader interface {
+	// MemberView returns the user's membership of the portal with both;
+	// NotFound when the user is not a member (or either is missing).
+	MemberView(ctx context.Context, portalID, userID uuid.UUID) (MemberView, error)
+}

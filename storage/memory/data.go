@@ -13,11 +13,11 @@ import (
 // data is every table and index. Records in it are private copies: they
 // go in and come out through the clone functions below.
 type data struct {
-	users       map[uuid.UUID]userRow
-	userIDs     []uuid.UUID // sorted, for keyset paging
-	userByNum   map[int64]uuid.UUID
-	userByEmail map[string]uuid.UUID
-	userByLogin map[string]uuid.UUID
+	users       map[uuid.UUID]*userRow // rows are never changed in place
+	userIDs     []uuid.UUID            // sorted, for keyset paging
+	userByNum   map[int64]*userRow
+	userByEmail map[string]*userRow // keyed by the row's own EmailNorm
+	userByLogin map[string]*userRow
 	logins      sortedStrings // for LoginNamesWithPrefix
 	userSeq     int64
 
@@ -71,13 +71,6 @@ type data struct {
 	settings map[string]string
 }
 
-// userRow is a user with its search fields lower-cased once, so a search
-// scan does not lower-case 100,000 names per page.
-type userRow struct {
-	rec                         storage.UserRecord
-	firstLow, lastLow, emailLow string
-}
-
 // joined is a partner membership with the order it was made in.
 type joined struct {
 	rec storage.PartnerMemberRecord
@@ -98,10 +91,10 @@ type grantKey struct {
 
 func newData() data {
 	return data{
-		users:          map[uuid.UUID]userRow{},
-		userByNum:      map[int64]uuid.UUID{},
-		userByEmail:    map[string]uuid.UUID{},
-		userByLogin:    map[string]uuid.UUID{},
+		users:          map[uuid.UUID]*userRow{},
+		userByNum:      map[int64]*userRow{},
+		userByEmail:    map[string]*userRow{},
+		userByLogin:    map[string]*userRow{},
 		partners:       map[uuid.UUID]storage.PartnerRecord{},
 		partnerByNum:   map[int64]uuid.UUID{},
 		partnerMembers: map[pair]joined{},
@@ -140,31 +133,13 @@ func newData() data {
 	}
 }
 
-func newUserRow(r storage.UserRecord) userRow {
-	rec := cloneUser(r)
-	// Names and the short enumerated fields repeat across users: one copy
-	// of each text serves them all (unique.Make), instead of one per user
-	// (memory per user, issue 9).
-	for _, p := range []*string{&rec.FirstName, &rec.LastName, &rec.Status, &rec.Role, &rec.Provider,
-		&rec.Locale, &rec.Timezone, &rec.City, &rec.Country, &rec.Department} {
-		*p = intern(*p)
-	}
-	emailLow := strings.ToLower(rec.Email)
-	if emailLow == rec.EmailNorm {
-		emailLow = rec.EmailNorm // the usual case: share it
-	}
-	return userRow{
-		rec:      rec,
-		firstLow: intern(strings.ToLower(rec.FirstName)),
-		lastLow:  intern(strings.ToLower(rec.LastName)),
-		emailLow: emailLow,
-	}
-}
-
 // intern returns the canonical copy of a short text; longer ones (rarely
-// shared) are kept as they are.
+// shared) get a copy of their own.
 func intern(s string) string {
-	if s == "" || len(s) > 64 {
+	if len(s) > 64 {
+		return strings.Clone(s)
+	}
+	if s == "" {
 		return s
 	}
 	return unique.Make(s).Value()
@@ -176,13 +151,6 @@ func cloneTime(p *time.Time) *time.Time {
 	}
 	v := *p
 	return &v
-}
-
-func cloneUser(r storage.UserRecord) storage.UserRecord {
-	r.DateOfBirth = cloneTime(r.DateOfBirth)
-	r.LastLoginAt = cloneTime(r.LastLoginAt)
-	r.APITokenCreatedAt = cloneTime(r.APITokenCreatedAt)
-	return r
 }
 
 func cloneMember(r storage.PortalMemberRecord) storage.PortalMemberRecord {

@@ -165,21 +165,8 @@ func (s *Store) IsPartnerMember(ctx context.Context, partnerID, userID uuid.UUID
 
 // PartnersOfUser lists the user's partners in the order they were joined.
 func (s *Store) PartnersOfUser(ctx context.Context, userID uuid.UUID) (out []storage.PartnerRecord, err error) {
-	out = []storage.PartnerRecord{}
 	err = s.read(ctx, func(d *data) error {
-		js := make([]joined, 0, len(d.partnersOf[userID]))
-		for p := range d.partnersOf[userID] {
-			js = append(js, d.partnerMembers[pair{p, userID}])
-		}
-		slices.SortFunc(js, func(a, b joined) int {
-			if c := a.rec.CreatedAt.Compare(b.rec.CreatedAt); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.seq, b.seq)
-		})
-		for _, j := range js {
-			out = append(out, d.partners[j.rec.PartnerID])
-		}
+		out = d.partnersOfUser(userID)
 		return nil
 	})
 	return out, err

@@ -25,9 +25,9 @@ func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 		}
 		r := *rec
 		r.Num = next(t, &d.userSeq)
-		t.putUser(r)
+		row := t.putUser(r)
 		insertSorted(t, &d.userIDs, r.ID, cmpID)
-		put(t, d.userByNum, r.Num, r.ID)
+		put(t, d.userByNum, r.Num, row)
 		rec.Num = r.Num
 		return nil
 	})
@@ -51,9 +51,9 @@ func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) err
 			}
 			r := *rec
 			r.Num = next(t, &d.userSeq)
-			t.putUser(r)
+			row := t.putUser(r)
 			insertSorted(t, &d.userIDs, r.ID, cmpID)
-			put(t, d.userByNum, r.Num, r.ID)
+			put(t, d.userByNum, r.Num, row)
 			nums[i] = r.Num
 		}
 		return nil
@@ -68,23 +68,22 @@ func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) err
 }
 
 // putUser writes a user row and its email and login indexes; the old row's
-// index entries must already be gone.
-func (t *txn) putUser(r storage.UserRecord) {
+// index entries must already be gone. The num index is the caller's.
+func (t *txn) putUser(r storage.UserRecord) *userRow {
 	d := t.d
-	if r.ManagedKind == "" {
-		r.ManagedKind = storage.ScopeAll // the contract's spelling of "unset"
-	}
-	put(t, d.users, r.ID, newUserRow(r))
-	put(t, d.userByEmail, r.EmailNorm, r.ID)
-	put(t, d.userByLogin, r.LoginName, r.ID)
-	t.insertString(&d.logins, r.LoginName)
+	row := newUserRow(r)
+	put(t, d.users, row.id, row)
+	put(t, d.userByEmail, row.emailNorm, row)
+	put(t, d.userByLogin, row.login, row)
+	t.insertString(&d.logins, row.login)
+	return row
 }
 
-func (t *txn) unindexUser(r storage.UserRecord) {
+func (t *txn) unindexUser(row *userRow) {
 	d := t.d
-	del(t, d.userByEmail, r.EmailNorm)
-	del(t, d.userByLogin, r.LoginName)
-	t.removeString(&d.logins, r.LoginName)
+	del(t, d.userByEmail, row.emailNorm)
+	del(t, d.userByLogin, row.login)
+	t.removeString(&d.logins, row.login)
 }
 
 // GetUser returns the user with the ID.
@@ -106,18 +105,18 @@ func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {
 	if !ok {
 		return storage.UserRecord{}, notFound("user")
 	}
-	return cloneUser(row.rec), nil
+	return row.record(), nil
 }
 
 // GetUserByNum returns the user with the Num.
 func (s *Store) GetUserByNum(ctx context.Context, num int64) (rec storage.UserRecord, err error) {
 	err = s.read(ctx, func(d *data) error {
-		id, ok := d.userByNum[num]
+		row, ok := d.userByNum[num]
 		if !ok {
 			return notFound("user")
 		}
-		rec, err = d.user(id)
-		return err
+		rec = row.record()
+		return nil
 	})
 	return rec, err
 }
@@ -125,12 +124,12 @@ func (s *Store) GetUserByNum(ctx context.Context, num int64) (rec storage.UserRe
 // GetUserByEmail returns the user whose EmailNorm is emailNorm.
 func (s *Store) GetUserByEmail(ctx context.Context, emailNorm string) (rec storage.UserRecord, err error) {
 	err = s.read(ctx, func(d *data) error {
-		id, ok := d.userByEmail[emailNorm]
+		row, ok := d.userByEmail[emailNorm]
 		if !ok {
 			return notFound("user")
 		}
-		rec, err = d.user(id)
-		return err
+		rec = row.record()
+		return nil
 	})
 	return rec, err
 }
@@ -144,18 +143,18 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 		if !ok {
 			return notFound("user")
 		}
-		if old.rec.Version != expectVersion {
+		if old.version != expectVersion {
 			return stale("user")
 		}
-		if id, ok := d.userByEmail[rec.EmailNorm]; ok && id != rec.ID {
+		if other, ok := d.userByEmail[rec.EmailNorm]; ok && other.id != rec.ID {
 			return conflict("EmailNorm", "user with this email")
 		}
-		if id, ok := d.userByLogin[rec.LoginName]; ok && id != rec.ID {
+		if other, ok := d.userByLogin[rec.LoginName]; ok && other.id != rec.ID {
 			return conflict("LoginName", "user with this login name")
 		}
-		rec.Num = old.rec.Num
-		t.unindexUser(old.rec)
-		t.putUser(rec)
+		rec.Num = old.num
+		t.unindexUser(old)
+		put(t, d.userByNum, rec.Num, t.putUser(rec))
 		return nil
 	})
 }
@@ -182,9 +181,9 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 			t.removeResourceRole(id, r)
 		}
 		t.removeGrantsOf(id)
-		t.unindexUser(row.rec)
+		t.unindexUser(row)
 		del(t, d.users, id)
-		del(t, d.userByNum, row.rec.Num)
+		del(t, d.userByNum, row.num)
 		removeSorted(t, &d.userIDs, id, cmpID)
 		return nil
 	})
@@ -215,7 +214,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		match := func(i int) bool {
 			id := ids[i]
 			row := d.users[id]
-			if f.Status != "" && row.rec.Status != f.Status {
+			if f.Status != "" && row.status.String() != f.Status {
 				return false
 			}
 			if f.PartnerID != uuid.Nil {
@@ -228,10 +227,9 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 					return false
 				}
 			}
-			return search == "" || strings.Contains(row.firstLow, search) ||
-				strings.Contains(row.lastLow, search) || strings.Contains(row.emailLow, search)
+			return row.matches(search)
 		}
-		get := func(i int) storage.UserRecord { return cloneUser(d.users[ids[i]].rec) }
+		get := func(i int) storage.UserRecord { return d.users[ids[i]].record() }
 		out = page(p, len(ids), start, match, get, func(r storage.UserRecord) string { return r.ID.String() })
 		return nil
 	})

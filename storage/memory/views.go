@@ -1,0 +1,78 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit/storage"
+)
+
+var (
+	_ storage.UserViewReader   = (*Store)(nil)
+	_ storage.MemberViewReader = (*Store)(nil)
+)
+
+// UserViewByNum implements storage.UserViewReader.
+func (s *Store) UserViewByNum(ctx context.Context, num int64) (v storage.UserView, err error) {
+	err = s.read(ctx, func(d *data) error {
+		row, ok := d.userByNum[num]
+		if !ok {
+			return notFound("user")
+		}
+		id := row.id
+		v.User = row.record()
+		v.Partners = d.partnersOfUser(id)
+		for _, p := range v.Partners {
+			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePartner, ID: p.ID, Num: p.Num})
+		}
+		for _, m := range children(d.portalsOfUser, id, cmpID) {
+			portal := d.members[m].PortalID
+			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: d.portals[portal].PartnerID})
+		}
+		for g := range d.grantsOf[id] {
+			if rec := d.grants[g]; rec.Action == "*" && rec.ScopeKind == storage.ScopeAll {
+				v.HoldsAll = true
+			}
+		}
+		v.Teams = d.teamList(children(d.teamsOfUser, id, cmpID))
+		return nil
+	})
+	return v, err
+}
+
+// MemberView implements storage.MemberViewReader.
+func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (v storage.MemberView, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.memberByPair[pair{portalID, userID}]
+		row, found := d.users[userID]
+		if !ok || !found {
+			return notFound("portal membership")
+		}
+		v.Portal = d.portals[portalID]
+		v.Member = cloneMember(d.members[id])
+		v.User = row.record()
+		return nil
+	})
+	return v, err
+}
+
+// partnersOfUser lists the user's partners in the order they were joined.
+func (d *data) partnersOfUser(userID uuid.UUID) []storage.PartnerRecord {
+	js := make([]joined, 0, len(d.partnersOf[userID]))
+	for p := range d.partnersOf[userID] {
+		js = append(js, d.partnerMembers[pair{p, userID}])
+	}
+	slices.SortFunc(js, func(a, b joined) int {
+		if c := a.rec.CreatedAt.Compare(b.rec.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	out := make([]storage.PartnerRecord, 0, len(js))
+	for _, j := range js {
+		out = append(out, d.partners[j.rec.PartnerID])
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/userkit/userkit/storage"
+)
+
+var (
+	_ storage.UserViewReader   = (*Store)(nil)
+	_ storage.MemberViewReader = (*Store)(nil)
+)
+
+// The one-statement views of one user (issue 9). A row of the user (or
+// membership) is joined with a three-row kind table, and each kind with
+// one child table through its own index, so the statement returns one
+// row per child (partner, portal, team; or role, attribute, value) with
+// the parent's columns repeated, instead of the product of the children
+// that joining them all side by side would give.
+const viewKinds = "CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) x "
+
+// userViewQuery is the user by number with, per row, one partner (k = 1,
+// in join order), one portal (k = 2, with its owner) or one team (k = 3,
+// by ID), and whether the user holds "*" on everything; through the users
+// num index, partner_members_user_idx, portal_members_user_idx and
+// team_members_user_idx.
+const userViewQuery = "SELECT " + userCols + ", x.k, " +
+	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, " +
+	"m.portal_id, p.partner_id, " +
+	"t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version, " +
+	"CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END " +
+	"FROM users u " + viewKinds +
+	"LEFT JOIN partner_members pm ON x.k = 1 AND pm.user_id = u.id " +
+	"LEFT JOIN partners pp ON pp.id = pm.partner_id " +
+	"LEFT JOIN portal_members m ON x.k = 2 AND m.user_id = u.id " +
+	"LEFT JOIN portals p ON p.id = m.portal_id " +
+	"LEFT JOIN team_members tm ON x.k = 3 AND tm.user_id = u.id " +
+	"LEFT JOIN teams t ON t.id = tm.team_id " +
+	"WHERE u.num = ? ORDER BY x.k, pm.created_at, pm.seq, t.id"
+
+// UserViewByNum implements storage.UserViewReader.
+func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView, error) {
+	var v storage.UserView
+	rows, err := s.query(ctx, userViewQuery, num)
+	if err != nil {
+		return v, s.wrap(err, "user", "")
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var (
+			k, all                  int64
+			pid, portal, owner, tid uuid.UUID
+			tpartner                uuid.UUID
+			pnum, pver, tnum, tver  sql.NullInt64
+			pname, tname            string
+			tdef                    sql.NullBool
+			pc, pu, tc, tu          *time.Time
+		)
+		rec, err := s.scanUser(withExtra{rows, []any{&k,
+			idCol{&pid}, &pnum, textCol{&pname}, s.ntc(&pc), s.ntc(&pu), &pver,
+			idCol{&portal}, idCol{&owner},
+			idCol{&tid}, &tnum, idCol{&tpartner}, textCol{&tname}, &tdef, s.ntc(&tc), s.ntc(&tu), &tver,
+			&all}})
+		if err != nil {
+			return storage.UserView{}, s.wrap(err, "user", "")
+		}
+		v.User, v.HoldsAll, found = rec, all == 1, true
+		switch {
+		case k == 1 && pid != uuid.Nil && pc != nil && pu != nil:
+			v.Partners = append(v.Partners, storage.PartnerRecord{ID: pid, Num: pnum.Int64, Name: pname, CreatedAt: *pc, UpdatedAt: *pu, Version: pver.Int64})
+			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePartner, ID: pid, Num: pnum.Int64})
+		case k == 2 && portal != uuid.Nil:
+			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: owner})
+		case k == 3 && tid != uuid.Nil && tc != nil && tu != nil:
+			v.Teams = append(v.Teams, storage.TeamRecord{ID: tid, Num: tnum.Int64, PartnerID: tpartner, Name: tname, Default: tdef.Bool,
+				CreatedAt: *tc, UpdatedAt: *tu, Version: tver.Int64})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return storage.UserView{}, s.wrap(err, "user", "")
+	}
+	if !found {
+		return storage.UserView{}, s.wrap(sql.ErrNoRows, "user", "")
+	}
+	if v.Partners == nil {
+		v.Partners = []storage.PartnerRecord{}
+	}
+	if v.Teams == nil {
+		v.Teams = []storage.TeamRecord{}
+	}
+	return v, nil
+}
+
+// memberViewQuery is the membership with its portal and user and, per
+// row, one role (k = 1), attribute (k = 2) or attribute value (k = 3), in
+// position order; through the portal_members (portal_id, user_id) key and
+// the child tables' member_id keys.
+const memberViewQuery = "SELECT " + userCols + ", " + portalCols + ", " + memberCols + ", x.k, " +
+	"r.position, r.role_id, a.position, a.attribute_id, v.position, v.value " +
+	"FROM portal_members m JOIN portals p ON p.id = m.portal_id JOIN users u ON u.id = m.user_id " + viewKinds +
+	"LEFT JOIN portal_member_roles r ON x.k = 1 AND r.member_id = m.id " +
+	"LEFT JOIN portal_member_attrs a ON x.k = 2 AND a.member_id = m.id " +
+	"LEFT JOIN portal_member_values v ON x.k = 3 AND v.member_id = m.id " +
+	"WHERE m.portal_id = ? AND m.user_id = ? ORDER BY x.k, r.position, a.position, v.position, v.value_pos"
+
+// MemberView implements storage.MemberViewReader.
+func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (storage.MemberView, error) {
+	var v storage.MemberView
+	rows, err := s.query(ctx, memberViewQuery, s.id(portalID), s.id(userID))
+	if err != nil {
+		return v, s.wrap(err, "portal membership", "")
+	}
+	defer rows.Close()
+	found := false
+	at := map[int64]int{} // attribute position -> index in Attributes
+	for rows.Next() {
+		var (
+			p                storage.PortalRecord
+			m                storage.PortalMemberRecord
+			k                int64
+			rpos, apos, vpos sql.NullInt64
+			role, attr       uuid.UUID
+			value            sql.NullString
+		)
+		u, err := s.scanUser(withExtra{rows, []any{
+			idCol{&p.ID}, idCol{&p.PartnerID}, &p.Name, &p.TechnicalName, &p.DefaultLocale, s.tc(&p.CreatedAt), s.tc(&p.UpdatedAt), &p.Version,
+			idCol{&m.ID}, idCol{&m.PortalID}, idCol{&m.UserID}, &m.Locale, s.ntc(&m.LastLoginAt), s.tc(&m.CreatedAt), s.tc(&m.UpdatedAt), &m.Version,
+			&k, &rpos, idCol{&role}, &apos, idCol{&attr}, &vpos, &value}})
+		if err != nil {
+			return storage.MemberView{}, s.wrap(err, "portal membership", "")
+		}
+		if !found {
+			v.User, v.Portal, v.Member, found = u, p, m, true
+		}
+		switch {
+		case k == 1 && rpos.Valid:
+			v.Member.RoleIDs = append(v.Member.RoleIDs, role)
+		case k == 2 && apos.Valid:
+			at[apos.Int64] = len(v.Member.Attributes)
+			v.Member.Attributes = append(v.Member.Attributes, storage.AttributeValue{AttributeID: attr})
+		case k == 3 && vpos.Valid:
+			if i, ok := at[vpos.Int64]; ok { // else its attribute was deleted
+				v.Member.Attributes[i].Values = append(v.Member.Attributes[i].Values, value.String)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return storage.MemberView{}, s.wrap(err, "portal membership", "")
+	}
+	if !found {
+		return storage.MemberView{}, notFound("portal membership")
+	}
+	return v, nil
+}

@@ -1,0 +1,136 @@
+package storagetest
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/storage"
+)
+
+// viewTests check the optional one-statement views of one user
+// (storage.UserViewReader, storage.MemberViewReader) against the reads
+// they replace; a store without them skips.
+var viewTests = []test{
+	{"UserView", testUserView},
+	{"MemberView", testMemberView},
+}
+
+func testUserView(t *testing.T, s storage.Store) {
+	vr, ok := s.(storage.UserViewReader)
+	if !ok {
+		t.Skip("store has no UserViewReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	u := createUser(t, s, 1)
+	other := createUser(t, s, 2)
+	v, err := vr.UserViewByNum(ctx, u.Num)
+	is.NoErr(err)
+	is.Equal(diff(u, v.User), "") // the user, alone
+	is.Equal(len(v.Partners), 0)  // in no partner
+	is.Equal(len(v.Teams), 0)     // in no team
+	is.Equal(len(v.Scopes), 0)    // no scope
+	is.True(!v.HoldsAll)          // no grant
+	is.True(v.Partners != nil)    // empty lists are not nil
+	is.True(v.Teams != nil)       // empty lists are not nil
+
+	p1, p2 := createPartner(t, s, 1), createPartner(t, s, 2)
+	join(t, s, p2.ID, u.ID) // joined first
+	join(t, s, p1.ID, u.ID)
+	join(t, s, p1.ID, other.ID)
+	var teams []storage.TeamRecord
+	for _, tm := range []storage.TeamRecord{newTeam(p1.ID, "a"), newTeam(p1.ID, "b"), newTeam(p2.ID, "c")} {
+		is.NoErr(s.CreateTeam(ctx, &tm))
+		is.NoErr(s.AddTeamMember(ctx, tm.ID, u.ID))
+		teams = append(teams, tm)
+	}
+	is.NoErr(s.AddTeamMember(ctx, teams[0].ID, other.ID))
+	owned, free := createPortal(t, s, p1.ID, 1), createPortal(t, s, uuid.Nil, 2)
+	for _, portal := range []storage.PortalRecord{owned, free} {
+		role := createRole(t, s, portal.ID, "member")
+		m := newMember(portal.ID, u.ID, role.ID)
+		is.NoErr(s.AddPortalMember(ctx, &m))
+	}
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(u.ID, "users.read", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(other.ID, "*", storage.ScopeAll, uuid.Nil))))
+
+	v, err = vr.UserViewByNum(ctx, u.Num)
+	is.NoErr(err)
+	is.Equal(diff(u, v.User), "") // the user once, whatever the memberships
+	partners, err := s.PartnersOfUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(diff(partners, v.Partners), "") // partners as PartnersOfUser: in join order
+	is.Equal(v.Partners[0].ID, p2.ID)        // joined first
+	ts, err := s.TeamsOfUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(diff(ts, v.Teams), "") // teams as TeamsOfUser
+	is.True(!v.HoldsAll)            // users.read on everything is not "*"
+	want := map[storage.UserScope]bool{
+		{Kind: storage.ScopePartner, ID: p1.ID, Num: p1.Num}:    true,
+		{Kind: storage.ScopePartner, ID: p2.ID, Num: p2.Num}:    true,
+		{Kind: storage.ScopePortal, ID: owned.ID, Owner: p1.ID}: true,
+		{Kind: storage.ScopePortal, ID: free.ID}:                true,
+	}
+	is.Equal(len(v.Scopes), len(want)) // each scope once
+	for _, sc := range v.Scopes {
+		is.True(want[sc]) // a scope of the user, with its owner
+	}
+
+	ov, err := vr.UserViewByNum(ctx, other.Num)
+	is.NoErr(err)
+	is.True(ov.HoldsAll)          // "*" on everything
+	is.Equal(len(ov.Partners), 1) // other's own partner only
+	is.Equal(len(ov.Teams), 1)    // other's own team only
+	is.Equal(ov.Teams[0].ID, teams[0].ID)
+
+	_, err = vr.UserViewByNum(ctx, 999)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // a number nobody has
+}
+
+func testMemberView(t *testing.T, s storage.Store) {
+	vr, ok := s.(storage.MemberViewReader)
+	if !ok {
+		t.Skip("store has no MemberViewReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	u, other := createUser(t, s, 1), createUser(t, s, 2)
+	partner := createPartner(t, s, 1)
+	portal := createPortal(t, s, partner.ID, 1)
+	r1, r2 := createRole(t, s, portal.ID, "one"), createRole(t, s, portal.ID, "two")
+	a1, a2, a3 := newAttribute(portal.ID, "dept"), newAttribute(portal.ID, "tags"), newAttribute(portal.ID, "none")
+	a2.AllowMultipleValues = true
+	for _, a := range []*storage.AttributeRecord{&a1, &a2, &a3} {
+		is.NoErr(s.CreateAttribute(ctx, a))
+	}
+	m := newMember(portal.ID, u.ID, r2.ID, r1.ID)
+	m.Attributes = []storage.AttributeValue{
+		{AttributeID: a2.ID, Values: []string{"z", "a", "m"}},
+		{AttributeID: a1.ID, Values: []string{"Sales"}},
+		{AttributeID: a3.ID, Values: []string{}},
+	}
+	is.NoErr(s.AddPortalMember(ctx, &m))
+	bare := newMember(portal.ID, other.ID, r1.ID)
+	is.NoErr(s.AddPortalMember(ctx, &bare))
+
+	for _, userID := range []uuid.UUID{u.ID, other.ID} {
+		v, err := vr.MemberView(ctx, portal.ID, userID)
+		is.NoErr(err)
+		want, err := s.GetPortalMember(ctx, portal.ID, userID)
+		is.NoErr(err)
+		is.Equal(diff(want, v.Member), "") // the membership as GetPortalMember
+		wantUser, err := s.GetUser(ctx, userID)
+		is.NoErr(err)
+		is.Equal(diff(wantUser, v.User), "") // the user as GetUser
+		is.Equal(diff(portal, v.Portal), "") // the portal
+	}
+
+	_, err := vr.MemberView(ctx, portal.ID, createUser(t, s, 3).ID)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // not a member
+	_, err = vr.MemberView(ctx, newID(), u.ID)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such portal
+}
