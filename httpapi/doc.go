@@ -22,7 +22,7 @@
 //
 //	venuzle.Register(mux, "/legacy", k.HTTP(), nil)
 //
-// Each API serves its OpenAPI document without authentication at
+// Each API serves its OpenAPI 3.1.0 document without authentication at
 // <prefix><DocumentPath> (the package's DocumentPath: /admin/v1/openapi.json,
 // /api/v1/openapi.json, /api/internal/v1/openapi.json,
 // /v1/partner-portals/openapi.json, /portal-api/openapi.json), its servers

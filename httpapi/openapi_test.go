@@ -17,9 +17,9 @@ import (
 )
 
 // TestDocumentsServed: every API serves its OpenAPI document below the
-// mount prefix, without credentials, as a valid document whose server URL
-// names the prefix, so that a client generated from the served document
-// calls the mounted API.
+// mount prefix, without credentials, as a valid OpenAPI 3.1.0 document
+// whose server URL names the prefix, so that a client generated from the
+// served document calls the mounted API.
 func TestDocumentsServed(t *testing.T) {
 	t.Parallel()
 	docs := []struct {
@@ -51,6 +51,7 @@ func TestDocumentsServed(t *testing.T) {
 				doc, err := loader.LoadFromData(w.Body.Bytes())
 				is.NoErr(err)
 				is.NoErr(doc.Validate(loader.Context)) // a valid OpenAPI document
+				is.Equal(doc.OpenAPI, "3.1.0")         // every API's document is OpenAPI 3.1
 				want := prefix + d.server
 				if want == "" {
 					want = "/"

@@ -7,10 +7,12 @@
 // attaches the existing user; RemoveUser deletes a user who leaves their
 // last partner.
 //
-//	store := memory.New()
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
-//	ps := partners.New(store, authz, us, nil)
+// The service is built with the others over one store (package kit; by
+// hand, partners.New takes the store, the permissions and users services
+// and Options):
+//
+//	k := kit.New(memory.New(), nil)
+//	ps := k.Partners
 //	ctx := permissions.WithPrincipal(context.Background(), permissions.System)
 //	acme, err := ps.Create(ctx, partners.CreateParams{Name: "Acme"})
 //	u, created, err := ps.AddUser(ctx, acme.ID, users.CreateParams{

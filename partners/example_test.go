@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage/memory"
@@ -12,10 +13,7 @@ import (
 )
 
 func Example() {
-	store := memory.New()
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
-	ps := partners.New(store, authz, us, nil)
+	ps := kit.New(memory.New(), nil).Partners
 	ctx := permissions.WithPrincipal(context.Background(), permissions.System)
 
 	acme, _ := ps.Create(ctx, partners.CreateParams{Name: "Acme"})

@@ -79,8 +79,7 @@ func TestMemberMisses(t *testing.T) {
 	is.True(errors.Is(err, partners.ErrNotMember)) // nor is nobody
 
 	// A caller scoped to A: an unknown partner and B are both Forbidden.
-	authz := permissions.New(e.store, nil)
-	sa, err := authz.CreateServiceAccount(e.sys, permissions.ServiceAccountParams{Name: "a",
+	sa, err := e.authz.CreateServiceAccount(e.sys, permissions.ServiceAccountParams{Name: "a",
 		Grants: []permissions.GrantParams{{Action: "users.*", Scope: permissions.PartnerScope(a.ID)}}})
 	is.NoErr(err)
 	ctxA := permissions.WithPrincipal(e.sys, permissions.ServiceAccountPrincipal(sa.ID))

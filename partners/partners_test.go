@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
@@ -21,21 +22,24 @@ var fixedNow = time.Date(2025, 3, 4, 5, 6, 7, 8000, time.UTC)
 
 type env struct {
 	store *memory.Store
+	authz *permissions.Service
 	us    *users.Service
 	ps    *partners.Service
 	sys   context.Context
 }
 
+// cheap is argon2id cheap enough for tests.
+var cheap = users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1}}
+
 func newEnv(t *testing.T) env {
 	t.Helper()
 	store := memory.New()
-	authz := permissions.New(store, nil)
-	clock := func() time.Time { return fixedNow }
-	us := users.New(store, authz, &users.Options{Clock: clock, Argon2: users.Argon2Params{Memory: 64, Time: 1}})
+	k := kit.New(store, &kit.Options{Clock: func() time.Time { return fixedNow }, Users: cheap})
 	return env{
 		store: store,
-		us:    us,
-		ps:    partners.New(store, authz, us, &partners.Options{Clock: clock}),
+		authz: k.Permissions,
+		us:    k.Users,
+		ps:    k.Partners,
 		sys:   permissions.WithPrincipal(context.Background(), permissions.System),
 	}
 }

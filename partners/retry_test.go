@@ -8,8 +8,7 @@ import (
 
 	"github.com/matryer/is"
 	"github.com/userkit/userkit"
-	"github.com/userkit/userkit/partners"
-	"github.com/userkit/userkit/permissions"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/storage"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
@@ -55,8 +54,7 @@ func TestAddUserRetriesATakenLoginName(t *testing.T) {
 	e := newEnv(t)
 	a := e.partner(t, "A")
 	st := takenNameStore{Store: e.store, taken: new(atomic.Int32)}
-	authz := permissions.New(e.store, nil)
-	ps := partners.New(st, authz, users.New(st, authz, &users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1}}), nil)
+	ps := kit.New(st, &kit.Options{Users: cheap}).Partners
 
 	st.taken.Store(2)
 	u, created, err := ps.AddUser(e.sys, a.ID, users.CreateParams{Email: "mona@example.com", FirstName: "Mona", LastName: "Benson"})

@@ -6,20 +6,19 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage/memory"
 	"github.com/userkit/userkit/users"
 )
 
-// Wire the services over the memory store, define a portal with a role and
-// an attribute, and add users to it: a new email creates the user, a known
-// one adds that user.
+// Wire the services over the memory store (kit.New), define a portal with
+// a role and an attribute, and add users to it: a new email creates the
+// user, a known one adds that user.
 func Example() {
-	store := memory.New()
-	authz := permissions.New(store, nil)
-	us := users.New(store, authz, nil)
-	ps := portals.New(store, authz, us, nil)
+	k := kit.New(memory.New(), nil)
+	us, ps := k.Users, k.Portals
 	ctx := permissions.WithPrincipal(context.Background(), permissions.System)
 
 	portal, _ := ps.Create(ctx, portals.CreateParams{Name: "Acme partners", TechnicalName: "acme"})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
 	"github.com/userkit/userkit/storage"
@@ -36,7 +37,8 @@ func (c *clock) advance(d time.Duration) {
 // cheapArgon2 keeps password hashing fast in tests (CI runs -race).
 var cheapArgon2 = users.Argon2Params{Memory: 64, Time: 1, Threads: 1}
 
-// fixture wires the services over a fresh memory store.
+// fixture wires the services over a fresh memory store with kit.New, on a
+// settable clock.
 type fixture struct {
 	t     testing.TB
 	store *memory.Store
@@ -50,11 +52,9 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	store := memory.New()
 	c := &clock{t: time.Date(2025, 5, 21, 10, 0, 0, 0, time.UTC)}
-	authz := permissions.New(store, &permissions.Options{Clock: c.now})
-	us := users.New(store, authz, &users.Options{Clock: c.now, Argon2: cheapArgon2})
+	k := kit.New(store, &kit.Options{Clock: c.now, Users: users.Options{Argon2: cheapArgon2}})
 	return &fixture{
-		t: t, store: store, authz: authz, us: us, clock: c,
-		ps:  portals.New(store, authz, us, &portals.Options{Clock: c.now}),
+		t: t, store: store, authz: k.Permissions, us: k.Users, ps: k.Portals, clock: c,
 		sys: permissions.WithPrincipal(context.Background(), permissions.System),
 	}
 }

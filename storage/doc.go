@@ -4,11 +4,11 @@
 // depend on this package only; adapters live in the sub-packages memory,
 // sqlite, postgres and mysql, and all of them pass storagetest.Run.
 //
-// A host picks an adapter and hands it to the services:
+// A host picks an adapter and hands it to the services (package kit builds
+// all four over it):
 //
 //	store := memory.New() // or sqlite.New(db), postgres.New(db), mysql.New(db)
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
+//	k := kit.New(store, nil) // k.Users, k.Partners, k.Portals, k.Permissions
 //
 // Hosts rarely call a Store directly: the services add validation,
 // permission checks and audit events around it.

@@ -5,8 +5,8 @@
 //	all.Mount(mux, k.HTTP(), k.HTTPOptions(&httpapi.Options{TokenSecret: secret}))
 //
 // To mount only some APIs, call their packages' Register functions. Each
-// API serves its OpenAPI document, without authentication, below the
-// prefix:
+// API serves its OpenAPI 3.1.0 document (the four documented APIs' seeds
+// restated in 3.1), without authentication, below the prefix:
 //
 //	API       document (below Options.Prefix)
 //	Solvexia  /api/v1/openapi.json

@@ -46,14 +46,16 @@
 //
 // # Choices where the documents are silent
 //
-//   - OpenAPI returns this package's document: the documented User with
-//     every key required, null only for city, country, dateOfBirth,
-//     department, lastSignInDate, phoneNumberLand and phoneNumberMobile
-//     (the fields the document's examples show as null); userRole,
-//     accountStatus, timezone and the permission role as the documented
-//     enums. Every answer for users created through this API validates
-//     against it. firstName, lastName, loginName, email and accountStatus
-//     are therefore never null ("" if a user has none).
+//   - OpenAPI returns this package's document: the seed (Solvexia's users
+//     reference, which is prose and stays as it is) restated as OpenAPI
+//     3.1.0, a nullable field typed ["string", "null"]. It holds the
+//     documented User with every key required, null only for city,
+//     country, dateOfBirth, department, lastSignInDate, phoneNumberLand
+//     and phoneNumberMobile (the fields the document's examples show as
+//     null); userRole, accountStatus, timezone and the permission role as
+//     the documented enums. Every answer for users created through this
+//     API validates against it. firstName, lastName, loginName, email and
+//     accountStatus are therefore never null ("" if a user has none).
 //   - loginName is the users service's generated login name (e.g.
 //     "mona.benson"). Solvexia's "template.mona.benson" carries its tenant
 //     name, which a userkit host does not have; it is read-only.

@@ -52,10 +52,13 @@
 //
 // # Choices where the portal's documents are silent
 //
-//   - OpenAPI returns this package's document: the user the seed shows
-//     (GET /users/{user_id}), every field required and none null, and the
-//     other operations as the portal's published document gives them, read
-//     the same way. Every answer validates against it.
+//   - OpenAPI returns this package's document: the seed (the portal's "Get
+//     a user" page, which stays as it is) and the portal's published
+//     OpenAPI 3.0.3 restated as OpenAPI 3.1.0 (no schema uses a 3.0-only
+//     keyword such as nullable). It holds the user the seed shows (GET
+//     /users/{user_id}), every field required and none null, and the other
+//     operations as the portal's published document gives them, read the
+//     same way. Every answer validates against it.
 //   - Status codes: 200 for every success (create too); 401 without or
 //     with a bad credential; 403 without the grant; 404 for unknown ids (a
 //     path id that is not a positive integer names nothing, so it is 404

@@ -37,11 +37,14 @@
 //
 // # Choices where the document is silent
 //
-//   - OpenAPI returns this package's document: the seed's shapes stated
-//     strictly (every key its examples show is required; null only for
-//     links.prev and links.next, the only nulls it shows), plus what it
-//     leaves out (the create and update answers, user partners, Laravel's
-//     meta.last_page and meta.path). Every answer validates against it.
+//   - OpenAPI returns this package's document: the seed (Venuzle's users
+//     reference, which is prose and stays as it is) restated as OpenAPI
+//     3.1.0, a nullable field typed ["string", "null"]. It states the
+//     seed's shapes strictly (every key its examples show is required;
+//     null only for links.prev and links.next, the only nulls it shows),
+//     plus what it leaves out (the create and update answers, user
+//     partners, Laravel's meta.last_page and meta.path). Every answer
+//     validates against it.
 //   - The seed shows meta.from and meta.to as integers. On a page past the
 //     end, which has no users, Laravel writes null; this package writes 0
 //     for both, so a client generated from the document decodes it. 0 is

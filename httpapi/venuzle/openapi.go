@@ -13,8 +13,10 @@ const DocumentPath = "/api/internal/v1/openapi.json"
 var openAPI []byte
 
 // OpenAPI returns the API's document as this package serves it: the
-// OpenAPI 3.0 document (JSON) of the Venuzle partner-users API, stating the seed document
-// strictly (required fields, types, null only where the document allows
-// it). Every route Register mounts is an operation of it, and every 2xx
-// answer validates against it. The result is a copy.
+// OpenAPI 3.1.0 document (JSON) of the Venuzle partner-users API: the seed
+// (Venuzle's users reference, prose) restated in 3.1 (JSON Schema 2020-12:
+// a nullable field is typed ["string", "null"]), stated strictly (required
+// fields, types, null only where the document allows it). Every route
+// Register mounts is an operation of it, and every 2xx answer validates
+// against it. The result is a copy.
 func OpenAPI() []byte { return bytes.Clone(openAPI) }

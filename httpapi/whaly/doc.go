@@ -21,10 +21,12 @@
 // through every API), last_logged_at the last login in this portal.
 //
 // OpenAPI returns the document this package serves: the seed's four
-// OpenAPI fragments merged, verbatim in their schemas. Every answer of
-// every route validates against it read strictly (every required property
-// present, no null), so a client generated from it by a strict generator
-// decodes every answer.
+// OpenAPI 3.0.0 fragments merged, verbatim in their schemas, restated as
+// OpenAPI 3.1.0 (only the version changes: no schema uses a 3.0-only
+// keyword such as nullable; the seed itself stays as it is). Every answer
+// of every route validates against it read strictly (every required
+// property present, no null), so a client generated from it by a strict
+// generator decodes every answer.
 //
 // # Authentication and authorization
 //

@@ -129,6 +129,12 @@ func newEnv(store storage.Store) env {
 	}
 }
 
+// partnersOver returns a partners.Service wired by kit.New, like e's, over
+// store (a test's wrapper of e.store that fails or repeats some writes).
+func (e env) partnersOver(store storage.Store) *partners.Service {
+	return kit.New(store, &kit.Options{Users: *usersOptions()}).Partners
+}
+
 // createUser makes a user through the users service, as System.
 func (e env) createUser(t *testing.T, p users.CreateParams) users.User {
 	t.Helper()

@@ -81,7 +81,7 @@ func testPartnersConflictMidTransaction(t *testing.T, e env) {
 	is := is.New(t)
 	acme := e.partner(t, "Acme")
 	events := len(e.events(t, storage.EventFilter{}))
-	faulty := partners.New(teamAddedTwice{e.store}, e.authz, e.users, nil)
+	faulty := e.partnersOver(teamAddedTwice{e.store})
 
 	_, _, err := faulty.AddUser(e.sys, acme.ID, users.CreateParams{Email: "mona@example.com", FirstName: "Mona", LastName: "Benson"})
 	is.Equal(kind(err), "conflict") // the store's duplicate is Conflict

@@ -175,13 +175,6 @@ func (s faultyStore) AppendEvent(ctx context.Context, rec storage.EventRecord) e
 	return s.Store.AppendEvent(ctx, rec)
 }
 
-// partnersOver returns a partners.Service (with its users.Service) over
-// store, sharing e's permissions.
-func (e env) partnersOver(store storage.Store) *partners.Service {
-	us := users.New(store, e.authz, usersOptions())
-	return partners.New(store, e.authz, us, nil)
-}
-
 // tykState renders everything SavePortalUser may change about a user:
 // the record, memberships, teams, grants, and the whole audit log.
 func (e env) tykState(t *testing.T, id uuid.UUID) string {

@@ -12,8 +12,7 @@
 // Migrate:
 //
 //	store := memory.New()
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
+//	k := kit.New(store, nil) // k.Users, k.Partners, k.Portals, k.Permissions
 //
 // It can also be used directly, as the storage contract describes:
 //

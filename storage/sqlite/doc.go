@@ -7,8 +7,7 @@
 //	defer db.Close()
 //	store := sqlite.New(db)
 //	if err := store.Migrate(ctx); err != nil { ... }
-//	authz := permissions.New(store, nil)
-//	us := users.New(store, authz, nil)
+//	k := kit.New(store, nil) // every service over the database
 //
 // Open sets, for every pooled connection, WAL journaling, foreign keys,
 // a 5 s busy timeout, synchronous=FULL (a committed transaction survives a

@@ -1,6 +1,9 @@
 // Package apispec checks an API served on an http.ServeMux against the
 // API's OpenAPI document (3.0 or 3.1), read strictly, the way a client generated
 // from that document reads the answers. It is imported by tests only.
+// A 3.1 document must spell its schemas as JSON Schema 2020-12 does: New
+// fails on the 3.0 keywords a 3.1 validator ignores ("nullable", a boolean
+// exclusiveMinimum or exclusiveMaximum).
 //
 // A Spec ties a document to a mux. New fails the test unless the mux's
 // registered patterns and the document's operations match one to one,
@@ -78,6 +81,15 @@ func New(t testing.TB, document []byte, mux *http.ServeMux) *Spec {
 	if err := doc.Validate(loader.Context); err != nil {
 		t.Fatalf("OpenAPI document is invalid: %v", err)
 	}
+	if doc.IsOpenAPI31OrLater() {
+		var raw any
+		if err := json.Unmarshal(document, &raw); err != nil {
+			t.Fatalf("OpenAPI document: %v", err)
+		}
+		for _, p := range spelledAs30(raw, "") {
+			t.Errorf("OpenAPI %s document: %s", doc.OpenAPI, p)
+		}
+	}
 	s := &Spec{doc: doc, mux: mux, ops: map[string]*op{}, covered: map[string]bool{}}
 	if len(doc.Servers) > 0 {
 		u, err := url.Parse(doc.Servers[0].URL)
@@ -123,6 +135,63 @@ func New(t testing.TB, document []byte, mux *http.ServeMux) *Spec {
 		t.FailNow()
 	}
 	return s
+}
+
+// spelledAs30 reports the OpenAPI 3.0 schema keywords in a 3.1 document,
+// which JSON Schema 2020-12 does not know: a 3.1 validator ignores
+// "nullable" (so null is refused where the author meant to allow it) and
+// reads a boolean exclusiveMinimum or exclusiveMaximum as no bound. at is
+// the JSON pointer of v.
+func spelledAs30(v any, at string) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			switch k {
+			case "nullable":
+				if _, ok := v[k].(bool); ok {
+					out = append(out, fmt.Sprintf(`%s: "nullable" is OpenAPI 3.0; write "type": [..., "null"]`, at))
+				}
+			case "exclusiveMinimum", "exclusiveMaximum":
+				if _, ok := v[k].(bool); ok {
+					out = append(out, fmt.Sprintf("%s: a boolean %q is OpenAPI 3.0; write the bound itself", at, k))
+				}
+			}
+			switch k {
+			case "example", "examples", "default", "enum", "const":
+				continue // values, not schemas
+			case "properties", "schemas", "patternProperties", "$defs":
+				// Names map to schemas: a property named "nullable" is no keyword.
+				if m, ok := v[k].(map[string]any); ok {
+					names := make([]string, 0, len(m))
+					for n := range m {
+						names = append(names, n)
+					}
+					sort.Strings(names)
+					for _, n := range names {
+						out = append(out, spelledAs30(m[n], at+"/"+k+"/"+pointerEscape(n))...)
+					}
+					continue
+				}
+			}
+			out = append(out, spelledAs30(v[k], at+"/"+pointerEscape(k))...)
+		}
+	case []any:
+		for i, e := range v {
+			out = append(out, spelledAs30(e, fmt.Sprintf("%s/%d", at, i))...)
+		}
+	}
+	return out
+}
+
+// pointerEscape escapes a JSON pointer token (RFC 6901).
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // documentPath ends the path of the route serving an API's document
@@ -289,8 +358,21 @@ func (s *Spec) Covered(t testing.TB) {
 // kin-openapi's dump of the schema (an enum of 137 time zones is long).
 func schemaError(err *openapi3.SchemaError) string {
 	reason := err.Reason
-	if len(reason) > 120 {
-		reason = reason[:120] + "…"
+	if strings.Contains(reason, "\n") {
+		// A 3.1 document's JSON Schema 2020-12 validator names its
+		// resource on the first line and the broken rules on the next.
+		var rules []string
+		for _, line := range strings.Split(reason, "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.Contains(line, "jsonschema validation failed") {
+				rules = append(rules, strings.TrimPrefix(line, "- "))
+			}
+		}
+		if len(rules) > 0 {
+			reason = strings.Join(rules, "; ")
+		}
+	}
+	if len(reason) > 200 {
+		reason = reason[:200] + "…"
 	}
 	v, _ := json.Marshal(err.Value)
 	return fmt.Sprintf("/%s: %s (%s: %s)", strings.Join(err.JSONPointer(), "/"), reason, err.SchemaField, v)

@@ -1,6 +1,7 @@
 package apispec
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -43,4 +44,29 @@ func TestClosed(t *testing.T) {
 	is.True(strings.HasPrefix(problems[0], "body.data[0].name:"))
 	is.True(strings.HasPrefix(problems[1], "body.extra:"))
 	is.Equal(closed(schemas["Open"], map[string]any{"id": "1", "more": 1.0}, "body"), []string(nil)) // additionalProperties allows more
+}
+
+func TestSpelledAs30(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	var doc any
+	is.NoErr(json.Unmarshal([]byte(`{"openapi":"3.1.0","components":{"schemas":{
+	  "A":{"type":"object","properties":{
+	    "nullable":{"type":"boolean"},
+	    "city":{"type":"string","nullable":true},
+	    "n":{"type":"integer","minimum":0,"exclusiveMinimum":true},
+	    "m":{"type":"integer","exclusiveMaximum":10},
+	    "e":{"type":"object","examples":[{"nullable":true}],"default":{"exclusiveMinimum":true}}}}}}}`), &doc))
+	is.Equal(spelledAs30(doc, ""), []string{
+		`/components/schemas/A/properties/city: "nullable" is OpenAPI 3.0; write "type": [..., "null"]`,
+		`/components/schemas/A/properties/n: a boolean "exclusiveMinimum" is OpenAPI 3.0; write the bound itself`,
+	}) // a property named nullable, a 3.1 bound and values that look like keywords pass
+}
+
+func TestSchemaError(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	err := &openapi3.SchemaError{Value: "x", SchemaField: "pattern",
+		Reason: "jsonschema validation failed with 'https://example.com/schema.json#'\n- at '/Email': 'x' does not match pattern '^a$'"}
+	is.Equal(schemaError(err), `/: at '/Email': 'x' does not match pattern '^a$' (pattern: "x")`) // the broken rule, not the validator's resource
 }
