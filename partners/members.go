@@ -183,18 +183,9 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 			}
 			return err
 		}
-		if err := tx.RemovePartnerMember(ctx, partnerID, userID); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, actionRemoveUser, "user", userID.String(), partnerID); err != nil {
-			return err
-		}
-		rec, err := tx.GetUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if rec.ManagedKind != storage.ScopePartner || rec.ManagedID != partnerID {
-			return nil // a member, not managed here: only detached
+		rec, managed, err := s.detach(ctx, tx, partnerID, userID)
+		if err != nil || !managed {
+			return err // a member, not managed here: only detached
 		}
 		left, err := tx.PartnersOfUser(ctx, userID)
 		if err != nil {
@@ -205,14 +196,7 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 			return err
 		}
 		if len(left) > 0 || len(portals) > 0 {
-			// Still elsewhere: no partner manages the user any more.
-			prev, now := rec.Version, s.clock.Now()
-			rec.ManagedKind, rec.ManagedID = storage.ScopeAll, uuid.Nil
-			rec.Version, rec.UpdatedAt = prev+1, now
-			if err := tx.UpdateUser(ctx, rec, prev); err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, permissions.UsersUpdate, "user", userID.String(), partnerID)
+			return s.handOver(ctx, tx, rec, partnerID) // still elsewhere
 		}
 		if err := tx.DeleteUser(ctx, userID); err != nil {
 			return err
@@ -221,6 +205,35 @@ func (s *Service) RemoveUser(ctx context.Context, partnerID, userID uuid.UUID) (
 		return s.audit(ctx, tx, permissions.UsersDelete, "user", userID.String(), partnerID)
 	})
 	return userDeleted, err
+}
+
+// detach removes the user from the partner (and its teams) through tx,
+// audited, and returns the user's record and whether the partner manages
+// them.
+func (s *Service) detach(ctx context.Context, tx storage.Store, partnerID, userID uuid.UUID) (storage.UserRecord, bool, error) {
+	if err := tx.RemovePartnerMember(ctx, partnerID, userID); err != nil {
+		return storage.UserRecord{}, false, err
+	}
+	if err := s.audit(ctx, tx, actionRemoveUser, "user", userID.String(), partnerID); err != nil {
+		return storage.UserRecord{}, false, err
+	}
+	rec, err := tx.GetUser(ctx, userID)
+	if err != nil {
+		return storage.UserRecord{}, false, err
+	}
+	return rec, rec.ManagedKind == storage.ScopePartner && rec.ManagedID == partnerID, nil
+}
+
+// handOver makes a user whom the partner managed, and who stays elsewhere,
+// managed by everything: no partner controls their identity any more.
+func (s *Service) handOver(ctx context.Context, tx storage.Store, rec storage.UserRecord, partnerID uuid.UUID) error {
+	prev := rec.Version
+	rec.ManagedKind, rec.ManagedID = storage.ScopeAll, uuid.Nil
+	rec.Version, rec.UpdatedAt = prev+1, s.clock.Now()
+	if err := tx.UpdateUser(ctx, rec, prev); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, permissions.UsersUpdate, "user", rec.ID.String(), partnerID)
 }
 
 // GetUser returns a member of the partner; a user who is not a member is

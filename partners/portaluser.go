@@ -461,26 +461,11 @@ func (s *Service) join(ctx context.Context, tx storage.Store, partnerID, userID 
 // after they joined another one: a user leaving the partner that manages
 // them becomes managed by everything, as in RemoveUser.
 func (s *Service) leave(ctx context.Context, tx storage.Store, partnerID, userID uuid.UUID) error {
-	if err := tx.RemovePartnerMember(ctx, partnerID, userID); err != nil {
+	rec, managed, err := s.detach(ctx, tx, partnerID, userID)
+	if err != nil || !managed {
 		return err
 	}
-	if err := s.audit(ctx, tx, actionRemoveUser, "user", userID.String(), partnerID); err != nil {
-		return err
-	}
-	rec, err := tx.GetUser(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if rec.ManagedKind != storage.ScopePartner || rec.ManagedID != partnerID {
-		return nil
-	}
-	prev := rec.Version
-	rec.ManagedKind, rec.ManagedID = storage.ScopeAll, uuid.Nil
-	rec.Version, rec.UpdatedAt = prev+1, s.clock.Now()
-	if err := tx.UpdateUser(ctx, rec, prev); err != nil {
-		return err
-	}
-	return s.audit(ctx, tx, permissions.UsersUpdate, "user", userID.String(), partnerID)
+	return s.handOver(ctx, tx, rec, partnerID)
 }
 
 // organisationField finds the partner an OrganisationID field names. An

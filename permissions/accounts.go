@@ -300,6 +300,12 @@ func (s *Service) ListServiceAccounts(ctx context.Context, p userkit.PageRequest
 // itself (else Forbidden): nobody hands out more than they have. A missing
 // principal is NotFound; the same grant twice is Conflict.
 func (s *Service) AddGrant(ctx context.Context, principalID uuid.UUID, p GrantParams) (Grant, error) {
+	return s.grant(ctx, principalID, p, func(tx storage.Store) error { return principalExists(ctx, tx, principalID) })
+}
+
+// grant is AddGrant with the check that the principal exists (exists, run
+// in the grant's transaction) as a parameter.
+func (s *Service) grant(ctx context.Context, principalID uuid.UUID, p GrantParams, exists func(tx storage.Store) error) (Grant, error) {
 	if err := s.Require(ctx, PermissionsCreate, All); err != nil {
 		return Grant{}, err
 	}
@@ -309,7 +315,7 @@ func (s *Service) AddGrant(ctx context.Context, principalID uuid.UUID, p GrantPa
 	}
 	var out Grant
 	err = s.store.InTx(ctx, func(tx storage.Store) error {
-		if err := principalExists(ctx, tx, principalID); err != nil {
+		if err := exists(tx); err != nil {
 			return err
 		}
 		var err error

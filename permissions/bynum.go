@@ -140,23 +140,7 @@ func (s *Service) PrincipalGrant(ctx context.Context, who Principal, grantID uui
 // (permissions.create on everything, and holding the grant), checked
 // before anything is looked up.
 func (s *Service) GrantTo(ctx context.Context, who Principal, p GrantParams) (Grant, error) {
-	if err := s.Require(ctx, PermissionsCreate, All); err != nil {
-		return Grant{}, err
-	}
-	partnerID, err := s.checkGrant(ctx, p, "")
-	if err != nil {
-		return Grant{}, err
-	}
-	var out Grant
-	err = s.store.InTx(ctx, func(tx storage.Store) error {
-		if err := principalOfKind(ctx, tx, who); err != nil {
-			return err
-		}
-		var err error
-		out, err = addGrant(ctx, tx, s.now(), who.ID, p, partnerID)
-		return err
-	})
-	return out, err
+	return s.grant(ctx, who.ID, p, func(tx storage.Store) error { return principalOfKind(ctx, tx, who) })
 }
 
 // RevokeGrantOf removes the principal's grant grantID in one transaction.

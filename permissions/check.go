@@ -368,11 +368,6 @@ func (s *Service) VisiblePartner(ctx context.Context, partnerID uuid.UUID) (bool
 	return s.visible(ctx, PartnerScope(partnerID))
 }
 
-// VisiblePortal is VisiblePartner for a portal membership.
-func (s *Service) VisiblePortal(ctx context.Context, portalID uuid.UUID) (bool, error) {
-	return s.visible(ctx, PortalScope(portalID))
-}
-
 func (s *Service) visible(ctx context.Context, sc Scope) (bool, error) {
 	p, ok := PrincipalFrom(ctx)
 	if !ok {

@@ -130,35 +130,7 @@ func (s *Service) Policy() PasswordPolicy { return s.policy }
 // needs the caller to hold "*" on everything. A taken email (compared
 // case-insensitively) is Conflict with Fields["Email"].
 func (s *Service) Create(ctx context.Context, p CreateParams) (User, error) {
-	if err := s.authz.Require(ctx, permissions.UsersCreate, permissions.All); err != nil {
-		return User{}, err
-	}
-	admin := p.Vocabulary == Tyk && IsTykAdminRole(p.Role)
-	if admin {
-		if err := s.authz.Require(ctx, permissions.Action("*"), permissions.All); err != nil {
-			return User{}, err
-		}
-	}
-	rec, err := s.Prepare(ctx, p)
-	if err != nil {
-		return User{}, err
-	}
-	if err := requestEnded(ctx); err != nil {
-		return User{}, err // the caller is gone: never commit what it cannot hear of
-	}
-	var u User
-	err = txn.Retry(ctx, s.store, IsLoginNameConflict, func(tx storage.Store) error {
-		r := rec // Insert fills in the login name; a retry picks again
-		var err error
-		if u, err = s.Insert(ctx, tx, &r); err != nil {
-			return err
-		}
-		if admin {
-			return s.setAdmin(ctx, tx, u.ID, true)
-		}
-		return nil
-	})
-	return u, err
+	return s.CreateIn(ctx, permissions.All, p, nil)
 }
 
 // Prepare validates p and hashes its password, returning the record to

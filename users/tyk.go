@@ -35,6 +35,9 @@ func (s *Service) CreateIn(ctx context.Context, scope permissions.Scope, p Creat
 		return User{}, err
 	}
 	rec.ManagedKind, rec.ManagedID = scope.Kind, scope.ID
+	if err := requestEnded(ctx); err != nil {
+		return User{}, err // the caller is gone: never commit what it cannot hear of
+	}
 	var u User
 	err = txn.Retry(ctx, s.store, IsLoginNameConflict, func(tx storage.Store) error {
 		r := rec // Insert fills in the login name; a retry picks again

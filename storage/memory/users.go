@@ -12,25 +12,15 @@ import (
 
 // CreateUser stores a new user and assigns its Num.
 func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
-	return s.write(ctx, func(t *txn) error {
-		d := t.d
-		if _, ok := d.users[rec.ID]; ok {
-			return conflict("ID", "user")
-		}
-		if _, ok := d.userByEmail[rec.EmailNorm]; ok {
-			return conflict("EmailNorm", "user with this email")
-		}
-		if _, ok := d.userByLogin[rec.LoginName]; ok {
-			return conflict("LoginName", "user with this login name")
-		}
-		r := *rec
-		r.Num = next(t, &d.userSeq)
-		row := t.putUser(r)
-		insertSorted(t, &d.userIDs, r.ID, cmpID)
-		put(t, d.userByNum, r.Num, row)
-		rec.Num = r.Num
-		return nil
+	var num int64
+	err := s.write(ctx, func(t *txn) (err error) {
+		num, err = t.insertUser(*rec)
+		return err
 	})
+	if err == nil {
+		rec.Num = num
+	}
+	return err
 }
 
 // CreateUsers implements storage.UserStore: CreateUser for each record in
@@ -38,23 +28,12 @@ func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) error {
 	nums := make([]int64, len(recs))
 	err := s.write(ctx, func(t *txn) error {
-		d := t.d
 		for i, rec := range recs {
-			if _, ok := d.users[rec.ID]; ok {
-				return conflict("ID", "user")
+			num, err := t.insertUser(*rec)
+			if err != nil {
+				return err
 			}
-			if _, ok := d.userByEmail[rec.EmailNorm]; ok {
-				return conflict("EmailNorm", "user with this email")
-			}
-			if _, ok := d.userByLogin[rec.LoginName]; ok {
-				return conflict("LoginName", "user with this login name")
-			}
-			r := *rec
-			r.Num = next(t, &d.userSeq)
-			row := t.putUser(r)
-			insertSorted(t, &d.userIDs, r.ID, cmpID)
-			put(t, d.userByNum, r.Num, row)
-			nums[i] = r.Num
+			nums[i] = num
 		}
 		return nil
 	})
@@ -65,6 +44,26 @@ func (s *Store) CreateUsers(ctx context.Context, recs []*storage.UserRecord) err
 		rec.Num = nums[i]
 	}
 	return nil
+}
+
+// insertUser checks r's unique values, assigns its Num and writes it with
+// every index; it returns the Num.
+func (t *txn) insertUser(r storage.UserRecord) (int64, error) {
+	d := t.d
+	if _, ok := d.users[r.ID]; ok {
+		return 0, conflict("ID", "user")
+	}
+	if _, ok := d.userByEmail[r.EmailNorm]; ok {
+		return 0, conflict("EmailNorm", "user with this email")
+	}
+	if _, ok := d.userByLogin[r.LoginName]; ok {
+		return 0, conflict("LoginName", "user with this login name")
+	}
+	r.Num = next(t, &d.userSeq)
+	row := t.putUser(r)
+	insertSorted(t, &d.userIDs, r.ID, cmpID)
+	put(t, d.userByNum, r.Num, row)
+	return r.Num, nil
 }
 
 // putUser writes a user row and its email and login indexes; the old row's
