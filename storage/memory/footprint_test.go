@@ -35,6 +35,7 @@ func footprintRecs(n int) []storage.UserRecord {
 			LoginName: strings.ToLower(fmt.Sprintf("%s.%s%d", first, last, i)),
 			Status:    strings.Clone("active"), Role: strings.Clone("Subscriber"), Locale: strings.Clone("en_US"),
 			Timezone: strings.Clone("Europe/Vienna"), Country: strings.Clone("AT"),
+			Provider:     strings.Clone("password"), // what users.Service gives every user
 			PasswordHash: fmt.Sprintf("$argon2id$v=19$m=19456,t=2,p=1$%022d$%043d", i, i),
 			CreatedAt:    at, UpdatedAt: at, Version: 1,
 		}

@@ -36,7 +36,7 @@ type userRow struct {
 	email, emailNorm, login, hash string
 	first, last                   string
 
-	status, role, locale, timezone, country text
+	status, role, locale, timezone, country, provider text
 
 	extra *userExtra
 
@@ -46,7 +46,7 @@ type userRow struct {
 
 // userExtra holds the fields of a user that are usually unset.
 type userExtra struct {
-	provider, city, department, phoneLand, phoneMobile string
+	city, department, phoneLand, phoneMobile string
 
 	dateOfBirth, lastLoginAt, apiTokenCreatedAt *time.Time
 
@@ -154,7 +154,7 @@ func newUserRow(r storage.UserRecord) *userRow {
 		email: strings.Clone(r.Email), hash: strings.Clone(r.PasswordHash),
 		first: intern(r.FirstName), last: intern(r.LastName),
 		status: mkText(r.Status), role: mkText(r.Role), locale: mkText(r.Locale),
-		timezone: mkText(r.Timezone), country: mkText(r.Country),
+		timezone: mkText(r.Timezone), country: mkText(r.Country), provider: mkText(r.Provider),
 		mustReset: r.MustResetPassword,
 	}
 	// The row's strings are its own copies, so that an index entry or
@@ -186,7 +186,6 @@ func newUserRow(r storage.UserRecord) *userRow {
 			*dst, set = v, true
 		}
 	}
-	setStr(&x.provider, r.Provider, true)
 	setStr(&x.city, r.City, true)
 	setStr(&x.department, r.Department, true)
 	setStr(&x.phoneLand, r.PhoneLand, false)
@@ -235,7 +234,7 @@ func (row *userRow) record() storage.UserRecord {
 		ID: row.id, Num: row.num, Email: row.email, EmailNorm: row.emailNorm,
 		FirstName: row.first, LastName: row.last, LoginName: row.login,
 		Status: row.status.String(), Role: row.role.String(), Locale: row.locale.String(),
-		Timezone: row.timezone.String(), Country: row.country.String(),
+		Timezone: row.timezone.String(), Country: row.country.String(), Provider: row.provider.String(),
 		MustResetPassword: row.mustReset, PasswordHash: row.hash,
 		CreatedAt: fromMicros(row.created), UpdatedAt: fromMicros(row.updated),
 		Version: row.version, ManagedID: row.managedID,
@@ -249,7 +248,7 @@ func (row *userRow) record() storage.UserRecord {
 		r.ManagedKind = storage.ScopePortal
 	}
 	if x := row.extra; x != nil {
-		r.Provider, r.City, r.Department, r.PhoneLand, r.PhoneMobile = x.provider, x.city, x.department, x.phoneLand, x.phoneMobile
+		r.City, r.Department, r.PhoneLand, r.PhoneMobile = x.city, x.department, x.phoneLand, x.phoneMobile
 		r.DateOfBirth, r.LastLoginAt, r.APITokenCreatedAt = cloneTime(x.dateOfBirth), cloneTime(x.lastLoginAt), cloneTime(x.apiTokenCreatedAt)
 		r.FailedLogins, r.TokenVersion = x.failedLogins, x.tokenVersion
 		if row.managed == managedOther {
