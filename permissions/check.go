@@ -365,29 +365,18 @@ func (s *Service) HoldsAll(ctx context.Context, principalID uuid.UUID) (bool, er
 // membership) covering the partner. Lists of a user's memberships keep
 // only these, so a partner never learns the user's other partners.
 func (s *Service) VisiblePartner(ctx context.Context, partnerID uuid.UUID) (bool, error) {
-	return s.visible(ctx, PartnerScope(partnerID))
-}
-
-func (s *Service) visible(ctx context.Context, sc Scope) (bool, error) {
-	p, ok := PrincipalFrom(ctx)
-	if !ok {
-		return false, errNoPrincipal
-	}
-	if p.Kind == KindSystem {
-		return true, nil
-	}
-	if p.Kind == KindUser && sc.Kind == storage.ScopePartner {
-		member, err := s.store.IsPartnerMember(ctx, sc.ID, p.ID)
-		if err != nil || member {
-			return member, err
-		}
-	}
-	return s.Allowed(ctx, p, UsersRead, sc)
+	return s.partnerAccess(ctx, partnerID, UsersRead)
 }
 
 // HasPartnerAccess reports whether the principal in ctx has access to the
 // partner: a grant of any action covering it, or (for a user) membership.
 func (s *Service) HasPartnerAccess(ctx context.Context, partnerID uuid.UUID) (bool, error) {
+	return s.partnerAccess(ctx, partnerID, anyAction)
+}
+
+// partnerAccess reports whether the principal in ctx is a member of the
+// partner (users) or holds a grant of action covering it.
+func (s *Service) partnerAccess(ctx context.Context, partnerID uuid.UUID, action Action) (bool, error) {
 	p, ok := PrincipalFrom(ctx)
 	if !ok {
 		return false, errNoPrincipal
@@ -401,5 +390,5 @@ func (s *Service) HasPartnerAccess(ctx context.Context, partnerID uuid.UUID) (bo
 			return member, err
 		}
 	}
-	return s.Allowed(ctx, p, anyAction, PartnerScope(partnerID))
+	return s.Allowed(ctx, p, action, PartnerScope(partnerID))
 }

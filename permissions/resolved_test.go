@@ -2,6 +2,7 @@ package permissions_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -69,6 +70,10 @@ func TestResolveKeyGrants(t *testing.T) {
 	is.Equal(userkit.KindOf(authz.Require(res.Context(context.Background()), permissions.UsersRead, permissions.PartnerScope(partner))), userkit.Forbidden)
 
 	// Unknown keys are refused as ResolveKey refuses them.
-	_, err = authz.ResolveKeyGrants(context.Background(), "sk:"+secret[3:len(secret)-1]+"A")
+	last := "A"
+	if strings.HasSuffix(secret, last) {
+		last = "B" // a different key, whatever the secret's last character
+	}
+	_, err = authz.ResolveKeyGrants(context.Background(), secret[:len(secret)-1]+last)
 	is.Equal(userkit.KindOf(err), userkit.Unauthenticated)
 }
