@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -39,6 +40,7 @@ type config struct {
 	write    bool
 	pgDSN    string
 	only     string
+	cpuprof  string
 }
 
 func main() {
@@ -51,6 +53,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "../BENCHMARKS.md", "file whose bench:begin/end section is rewritten")
 	flag.BoolVar(&c.write, "write", true, "rewrite the section of -out")
 	flag.StringVar(&c.only, "only", "", "comma-separated measures to run (http,service,lists,login,import,memory,permissions); default all")
+	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the HTTP measures (server and load generator) to this file")
 	flag.Parse()
 	c.pgDSN = os.Getenv("USERKIT_POSTGRES_DSN")
 
@@ -145,7 +148,21 @@ func run(ctx context.Context, c config) error {
 
 	if c.wants("http") {
 		logf("HTTP GET one user and Venuzle lists, SQLite %s users", commas(c.scale))
-		if err := measureHTTP(ctx, c, r, primary); err != nil {
+		if c.cpuprof != "" {
+			f, err := os.Create(c.cpuprof)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
+		err := measureHTTP(ctx, c, r, primary)
+		if c.cpuprof != "" {
+			pprof.StopCPUProfile()
+		}
+		if err != nil {
 			return fmt.Errorf("http: %w", err)
 		}
 	}
