@@ -16,6 +16,7 @@ import (
 	"github.com/userkit/userkit/httpapi/all"
 	"github.com/userkit/userkit/httpapi/internal/apispec"
 	"github.com/userkit/userkit/httpapi/internal/apitest"
+	"github.com/userkit/userkit/kit"
 	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/portals"
@@ -59,9 +60,9 @@ var backends = []backend{
 
 // newEnvOn is apitest.New on any store (Env.Store stays nil unless the
 // store is the memory store).
-func newEnvOn(t testing.TB, st storage.Store) *apitest.Env {
+func newEnvOn(t testing.TB, st storage.Store, opts ...func(*kit.Options)) *apitest.Env {
 	t.Helper()
-	env := apitest.NewOn(t, st)
+	env := apitest.NewOn(t, st, opts...)
 	env.Opts.Logger = slog.New(slog.DiscardHandler)
 	if m, ok := st.(*memory.Store); ok {
 		env.Store = m
@@ -103,10 +104,10 @@ type world struct {
 	orphan users.User
 }
 
-func newWorld(t testing.TB, be backend) *world {
+func newWorld(t testing.TB, be backend, opts ...func(*kit.Options)) *world {
 	t.Helper()
 	st := be.open(t)
-	w := &world{Env: newEnvOn(t, st), store: st, mux: http.NewServeMux()}
+	w := &world{Env: newEnvOn(t, st, opts...), store: st, mux: http.NewServeMux()}
 	all.Mount(w.mux, w.Svc.HTTP(), w.Opts)
 	w.patterns = routePatterns(t, w.mux)
 	w.admin = w.Key(t, apitest.Grant("*", permissions.All))

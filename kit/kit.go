@@ -23,6 +23,10 @@ type Options struct {
 	// Users configures passwords (argon2id parameters, policy, concurrent
 	// hashing) and lockout. Its Clock is ignored: Options.Clock is used.
 	Users users.Options
+	// Permissions configures the permission service (how long a resolved
+	// API key is reused: KeyCacheTTL). Its Clock is ignored:
+	// Options.Clock is used.
+	Permissions permissions.Options
 	// Logger is the host's logger, handed to HTTPOptions (the services
 	// themselves return their errors and log nothing). nil means
 	// slog.Default() where a logger is needed.
@@ -51,7 +55,9 @@ func New(store storage.Store, opts *Options) *Kit {
 	if opts != nil {
 		o = *opts
 	}
-	authz := permissions.New(store, &permissions.Options{Clock: o.Clock})
+	po := o.Permissions
+	po.Clock = o.Clock
+	authz := permissions.New(store, &po)
 	uo := o.Users
 	uo.Clock = o.Clock
 	us := users.New(store, authz, &uo)

@@ -266,7 +266,7 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, id uuid.UUID) error 
 	if err := s.Require(ctx, PermissionsDelete, All); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	return s.accessTx(ctx, func(tx storage.Store) error {
 		if err := tx.DeleteServiceAccount(ctx, id); err != nil {
 			return err
 		}
@@ -314,7 +314,7 @@ func (s *Service) grant(ctx context.Context, principalID uuid.UUID, p GrantParam
 		return Grant{}, err
 	}
 	var out Grant
-	err = s.store.InTx(ctx, func(tx storage.Store) error {
+	err = s.accessTx(ctx, func(tx storage.Store) error {
 		if err := exists(tx); err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func (s *Service) RemoveGrant(ctx context.Context, grantID uuid.UUID) error {
 	if err := s.Require(ctx, PermissionsDelete, All); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	return s.accessTx(ctx, func(tx storage.Store) error {
 		if err := tx.RemoveGrant(ctx, grantID); err != nil {
 			return err
 		}

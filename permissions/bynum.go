@@ -151,7 +151,7 @@ func (s *Service) RevokeGrantOf(ctx context.Context, who Principal, grantID uuid
 	if err := s.Require(ctx, PermissionsDelete, All); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	return s.accessTx(ctx, func(tx storage.Store) error {
 		if err := principalOfKind(ctx, tx, who); err != nil {
 			return err
 		}

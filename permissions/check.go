@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -14,6 +15,15 @@ import (
 type Options struct {
 	// Clock gives the time for records and key expiry; nil means time.Now.
 	Clock userkit.Clock
+
+	// KeyCacheTTL is how long ResolveKeyGrants reuses a resolved API key
+	// with its grants before reading them again. Revoking a key, deleting
+	// its account or changing its grants through this Service takes
+	// effect at once; made by another instance of the application on the
+	// same database, within KeyCacheTTL. Zero means DefaultKeyCacheTTL
+	// (500 ms); a negative value turns the cache off, so that every
+	// request reads its key.
+	KeyCacheTTL time.Duration
 }
 
 // Service checks what principals may do and manages grants, resource roles,
@@ -21,15 +31,16 @@ type Options struct {
 type Service struct {
 	store storage.Store
 	clock userkit.Clock
+	keys  *keyCache // nil when Options.KeyCacheTTL < 0
 }
 
 // New returns a Service over store. opts may be nil.
 func New(store storage.Store, opts *Options) *Service {
-	s := &Service{store: store}
+	var o Options
 	if opts != nil {
-		s.clock = opts.Clock
+		o = *opts
 	}
-	return s
+	return &Service{store: store, clock: o.Clock, keys: newKeyCache(o.KeyCacheTTL)}
 }
 
 // anyAction asks Allowed whether any grant covers a scope.

@@ -14,7 +14,11 @@
 //   - Service accounts and API keys: a key is "sk:" plus 256 random bits,
 //     shown once, stored as its SHA-256, compared in constant time, with an
 //     optional expiry, a last-used time and revocation. ResolveKey turns a
-//     key into the service account's principal.
+//     key into the service account's principal; ResolveKeyGrants returns
+//     its grants too, and reuses a key it resolved for Options.KeyCacheTTL
+//     (500 ms by default): a revocation or grant change made through the
+//     Service takes effect at once, one made by another instance of the
+//     application within the TTL.
 //   - Audit: every mutation of every service records an Event in the same
 //     transaction (Audit); ListEvents pages them, newest first, and
 //     EventsAfter reads them as an outbox, in commit order from a durable

@@ -164,7 +164,7 @@ func (s *Service) RevokeKey(ctx context.Context, keyID uuid.UUID) error {
 	if err := s.Require(ctx, KeysDelete, All); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx storage.Store) error {
+	return s.accessTx(ctx, func(tx storage.Store) error {
 		rec, err := tx.GetAPIKey(ctx, keyID)
 		if err != nil {
 			return err

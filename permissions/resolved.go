@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -61,6 +62,11 @@ func heldBy(ctx context.Context, p Principal) ([]storage.GrantRecord, bool) {
 // ResolveKeyGrants is ResolveKey that also returns the service account's
 // grants, read with the key in one statement when the store implements
 // storage.CredentialReader (the SQL stores and the memory store do).
+//
+// A key it has resolved is reused, with its grants, for
+// Options.KeyCacheTTL (DefaultKeyCacheTTL): a change made through this
+// Service takes effect at once, one made by another instance within the
+// TTL. Expiry is checked on every call.
 func (s *Service) ResolveKeyGrants(ctx context.Context, secret string) (Resolved, error) {
 	cr, ok := s.store.(storage.CredentialReader)
 	if !ok {
@@ -71,26 +77,43 @@ func (s *Service) ResolveKeyGrants(ctx context.Context, secret string) (Resolved
 		return Resolved{}, errBadKey
 	}
 	hash := hashKey(secret)
-	rec, grants, err := cr.APIKeyWithGrants(ctx, hash)
-	if errors.Is(err, userkit.ErrNotFound) {
-		return Resolved{}, errBadKey
+	var (
+		e   keyEntry
+		gen uint64
+		hit bool
+	)
+	if s.keys != nil {
+		e, gen, hit = s.keys.get([32]byte(hash))
 	}
-	if err != nil {
-		return Resolved{}, err
-	}
-	if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
-		return Resolved{}, errBadKey
-	}
-	now := s.now()
-	if !usable(rec, now) {
-		return Resolved{}, errBadKey
-	}
-	if rec.LastUsedAt == nil || now.Sub(*rec.LastUsedAt) >= lastUsedEvery {
-		if err := s.touch(ctx, rec.ID, now); err != nil {
+	if !hit {
+		rec, grants, err := cr.APIKeyWithGrants(ctx, hash)
+		if errors.Is(err, userkit.ErrNotFound) {
+			return Resolved{}, errBadKey
+		}
+		if err != nil {
 			return Resolved{}, err
 		}
+		if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
+			return Resolved{}, errBadKey
+		}
+		e = keyEntry{rec: rec, res: ResolvedWith(ServiceAccountPrincipal(rec.ServiceAccountID), grants), loaded: time.Now()}
+		if s.keys != nil && e.rec.RevokedAt == nil {
+			s.keys.put([32]byte(hash), gen, e)
+		}
 	}
-	return ResolvedWith(ServiceAccountPrincipal(rec.ServiceAccountID), grants), nil
+	now := s.now()
+	if !usable(e.rec, now) {
+		return Resolved{}, errBadKey
+	}
+	if e.rec.LastUsedAt == nil || now.Sub(*e.rec.LastUsedAt) >= lastUsedEvery {
+		if err := s.touch(ctx, e.rec.ID, now); err != nil {
+			return Resolved{}, err
+		}
+		if s.keys != nil {
+			s.keys.touched([32]byte(hash), now)
+		}
+	}
+	return e.res, nil
 }
 
 // RequireForUserIn is RequireForUser for a user whose scopes were read

@@ -41,8 +41,16 @@ func New(db *sql.DB) *Store {
 // ANALYZE on the tables whose statistics are missing or out of date (a few
 // milliseconds, and nothing when they are current). Migrate and
 // CreateUsers run "PRAGMA optimize" again after they change the data.
+//
+// Reads map the first GiB of the file (mmap_size): a page is then read
+// from the operating system's cache in place, where each pooled connection
+// would otherwise copy it into its own page cache with a read call, and a
+// point read at 100,000 users took about a quarter less CPU (issue 9). The
+// mapping is read-only (SQLite still writes with write calls), so it adds
+// no way to corrupt the file; the cost is that a disk I/O error on a mapped
+// page stops the process instead of failing the statement.
 const DSNParams = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=synchronous(FULL)&_txlock=immediate" +
-	"&_pragma=analysis_limit(400)&_pragma=optimize(0x10002)"
+	"&_pragma=analysis_limit(400)&_pragma=optimize(0x10002)&_pragma=mmap_size(1073741824)"
 
 // PoolSize is the number of connections ConfigurePool keeps open and idle.
 // WAL lets that many readers run at once while writers take turns.

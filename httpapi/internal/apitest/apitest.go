@@ -76,14 +76,18 @@ func New(t testing.TB) *Env {
 }
 
 // NewOn returns a fresh Env over st (Env.Store stays nil: the caller
-// holds st).
-func NewOn(t testing.TB, st storage.Store) *Env {
+// holds st). Each option edits the kit's options before the kit is built.
+func NewOn(t testing.TB, st storage.Store, opts ...func(*kit.Options)) *Env {
 	t.Helper()
 	clk := &Clock{now: Epoch}
-	k := kit.New(st, &kit.Options{
+	o := kit.Options{
 		Clock: clk.Now,
 		Users: users.Options{Argon2: users.Argon2Params{Memory: 64, Time: 1, Threads: 1}},
-	})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	k := kit.New(st, &o)
 	return &Env{
 		Svc:   k,
 		Opts:  k.HTTPOptions(&httpapi.Options{TokenSecret: TokenSecret}),
