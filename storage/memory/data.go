@@ -66,8 +66,7 @@ type data struct {
 	keyByHash  map[string]uuid.UUID
 	keysOf     index[uuid.UUID, uuid.UUID]
 
-	events   []storage.EventRecord // sorted by ID
-	eventLog []uuid.UUID           // event IDs in commit order: Seq n is eventLog[n-1]
+	events   eventLog
 	settings map[string]string
 }
 
