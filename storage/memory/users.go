@@ -213,7 +213,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		match := func(i int) bool {
 			id := ids[i]
 			row := d.users[id]
-			if f.Status != "" && row.status.String() != f.Status {
+			if f.Status != "" && row.profile.Value().status != f.Status {
 				return false
 			}
 			if f.PartnerID != uuid.Nil {
