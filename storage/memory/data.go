@@ -17,8 +17,7 @@ type data struct {
 	userIDs     []uuid.UUID            // sorted, for keyset paging
 	userByNum   map[int64]*userRow
 	userByEmail map[string]*userRow // keyed by the row's own EmailNorm
-	userByLogin map[string]*userRow
-	logins      sortedStrings // for LoginNamesWithPrefix
+	userByLogin loginIndex
 	userSeq     int64
 
 	partners       map[uuid.UUID]storage.PartnerRecord
@@ -93,7 +92,6 @@ func newData() data {
 		users:          map[uuid.UUID]*userRow{},
 		userByNum:      map[int64]*userRow{},
 		userByEmail:    map[string]*userRow{},
-		userByLogin:    map[string]*userRow{},
 		partners:       map[uuid.UUID]storage.PartnerRecord{},
 		partnerByNum:   map[int64]uuid.UUID{},
 		partnerMembers: map[pair]joined{},

@@ -56,7 +56,7 @@ func (t *txn) insertUser(r storage.UserRecord) (int64, error) {
 	if _, ok := d.userByEmail[r.EmailNorm]; ok {
 		return 0, conflict("EmailNorm", "user with this email")
 	}
-	if _, ok := d.userByLogin[r.LoginName]; ok {
+	if d.userByLogin.get(r.LoginName) != nil {
 		return 0, conflict("LoginName", "user with this login name")
 	}
 	r.Num = next(t, &d.userSeq)
@@ -73,16 +73,14 @@ func (t *txn) putUser(r storage.UserRecord) *userRow {
 	row := newUserRow(r)
 	put(t, d.users, row.id, row)
 	put(t, d.userByEmail, row.emailNorm, row)
-	put(t, d.userByLogin, row.login, row)
-	t.insertString(&d.logins, row.login)
+	t.indexLogin(&d.userByLogin, row)
 	return row
 }
 
 func (t *txn) unindexUser(row *userRow) {
 	d := t.d
 	del(t, d.userByEmail, row.emailNorm)
-	del(t, d.userByLogin, row.login)
-	t.removeString(&d.logins, row.login)
+	t.unindexLogin(&d.userByLogin, row.login)
 }
 
 // GetUser returns the user with the ID.
@@ -148,7 +146,7 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 		if other, ok := d.userByEmail[rec.EmailNorm]; ok && other.id != rec.ID {
 			return conflict("EmailNorm", "user with this email")
 		}
-		if other, ok := d.userByLogin[rec.LoginName]; ok && other.id != rec.ID {
+		if other := d.userByLogin.get(rec.LoginName); other != nil && other.id != rec.ID {
 			return conflict("LoginName", "user with this login name")
 		}
 		rec.Num = old.num
@@ -239,7 +237,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 // prefix (taken literally, case-sensitively).
 func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) (out []string, err error) {
 	err = s.read(ctx, func(d *data) error {
-		out = d.logins.withPrefix(prefix)
+		out = d.userByLogin.withPrefix(prefix)
 		return nil
 	})
 	return out, err
@@ -250,7 +248,7 @@ func (s *Store) LoginNamesWithPrefixes(ctx context.Context, prefixes []string) (
 	err = s.read(ctx, func(d *data) error {
 		out = []string{}
 		for _, p := range prefixes {
-			out = append(out, d.logins.withPrefix(p)...)
+			out = append(out, d.userByLogin.withPrefix(p)...)
 		}
 		return nil
 	})
