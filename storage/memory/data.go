@@ -15,10 +15,9 @@ import (
 type data struct {
 	users       map[uuid.UUID]*userRow // rows are never changed in place
 	userIDs     []uuid.UUID            // sorted, for keyset paging
-	userByNum   map[int64]*userRow
-	userByEmail map[string]*userRow // keyed by the row's own EmailNorm
+	userByNum   column[*userRow]       // Num n is at n-1; nil once deleted
+	userByEmail map[string]*userRow    // keyed by the row's own EmailNorm
 	userByLogin loginIndex
-	userSeq     int64
 
 	partners       map[uuid.UUID]storage.PartnerRecord
 	partnerIDs     []uuid.UUID
@@ -90,7 +89,6 @@ type grantKey struct {
 func newData() data {
 	return data{
 		users:          map[uuid.UUID]*userRow{},
-		userByNum:      map[int64]*userRow{},
 		userByEmail:    map[string]*userRow{},
 		partners:       map[uuid.UUID]storage.PartnerRecord{},
 		partnerByNum:   map[int64]uuid.UUID{},

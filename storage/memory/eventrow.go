@@ -46,23 +46,15 @@ type eventExtra struct {
 	at     time.Time
 }
 
-// eventChunk is the length of an eventLog chunk: events are only ever
-// appended, and fixed chunks hold them without the spare capacity (up to a
-// quarter) or the copies of one growing slice.
-const eventChunk = 1024
-
 // eventLog is the audit log in commit order, so that an event's position
 // is its outbox Seq, with the positions sorted by event ID for listing.
 type eventLog struct {
-	chunks [][]eventRow
-	n      int
-	byID   []int32 // positions, sorted by the events' IDs
-	extra  map[int32]eventExtra
+	rows  column[eventRow]
+	byID  []int32 // positions, sorted by the events' IDs
+	extra map[int32]eventExtra
 }
 
-func (l *eventLog) at(pos int32) *eventRow {
-	return &l.chunks[pos/eventChunk][pos%eventChunk]
-}
+func (l *eventLog) at(pos int32) *eventRow { return l.rows.at(int(pos)) }
 
 func (l *eventLog) cmpPos(a, b int32) int { return cmpID(l.at(a).id, l.at(b).id) }
 
@@ -74,7 +66,7 @@ func (l *eventLog) find(id uuid.UUID) (int, bool) {
 // appendEvent adds rec at the end of the log; its ID must be new.
 func (t *txn) appendEvent(rec storage.EventRecord) {
 	l := &t.d.events
-	pos := int32(l.n)
+	pos := int32(l.rows.len())
 	k := eventKind{principalKind: rec.PrincipalKind, action: rec.Action, targetKind: rec.TargetKind}
 	row := eventRow{id: rec.ID, principal: rec.PrincipalID, partner: rec.PartnerID}
 	var x eventExtra
@@ -91,13 +83,7 @@ func (t *txn) appendEvent(rec storage.EventRecord) {
 		x.at, hasExtra = rec.Time, true
 	}
 	row.kind = unique.Make(k)
-	if pos%eventChunk == 0 {
-		l.chunks = append(l.chunks, make([]eventRow, 0, eventChunk))
-	}
-	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, row)
-	l.n++
-	t.undo = append(t.undo, l.pop)
+	l.rows.push(t, row)
 	if hasExtra {
 		if l.extra == nil {
 			l.extra = map[int32]eventExtra{}
@@ -105,19 +91,6 @@ func (t *txn) appendEvent(rec storage.EventRecord) {
 		put(t, l.extra, pos, x)
 	}
 	insertSorted(t, &l.byID, pos, l.cmpPos)
-}
-
-// pop removes the newest event: the undo of appendEvent.
-func (l *eventLog) pop() {
-	last := len(l.chunks) - 1
-	c := l.chunks[last]
-	c[len(c)-1] = eventRow{} // drop the handle
-	if len(c) == 1 {
-		l.chunks = l.chunks[:last]
-	} else {
-		l.chunks[last] = c[:len(c)-1]
-	}
-	l.n--
 }
 
 // record returns a copy of the event at pos.

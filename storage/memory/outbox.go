@@ -16,7 +16,7 @@ func (s *Store) EventsAfter(ctx context.Context, after int64, limit int) (out []
 		return out, nil
 	}
 	err = s.read(ctx, func(d *data) error {
-		for i := max(after, 0); i < int64(d.events.n) && len(out) < limit; i++ {
+		for i := max(after, 0); i < int64(d.events.rows.len()) && len(out) < limit; i++ {
 			out = append(out, storage.SeqEvent{Seq: i + 1, EventRecord: d.events.record(int32(i))})
 		}
 		return nil

@@ -59,10 +59,10 @@ func (t *txn) insertUser(r storage.UserRecord) (int64, error) {
 	if d.userByLogin.get(r.LoginName) != nil {
 		return 0, conflict("LoginName", "user with this login name")
 	}
-	r.Num = next(t, &d.userSeq)
+	r.Num = int64(d.userByNum.len()) + 1
 	row := t.putUser(r)
 	insertSorted(t, &d.userIDs, r.ID, cmpID)
-	put(t, d.userByNum, r.Num, row)
+	d.userByNum.push(t, row)
 	return r.Num, nil
 }
 
@@ -105,11 +105,19 @@ func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {
 	return row.record(), nil
 }
 
+// byNum returns the user with the Num, or nil.
+func (d *data) byNum(num int64) *userRow {
+	if num < 1 || num > int64(d.userByNum.len()) {
+		return nil
+	}
+	return *d.userByNum.at(int(num - 1))
+}
+
 // GetUserByNum returns the user with the Num.
 func (s *Store) GetUserByNum(ctx context.Context, num int64) (rec storage.UserRecord, err error) {
 	err = s.read(ctx, func(d *data) error {
-		row, ok := d.userByNum[num]
-		if !ok {
+		row := d.byNum(num)
+		if row == nil {
 			return notFound("user")
 		}
 		rec = row.record()
@@ -151,7 +159,7 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 		}
 		rec.Num = old.num
 		t.unindexUser(old)
-		put(t, d.userByNum, rec.Num, t.putUser(rec))
+		d.userByNum.set(t, int(rec.Num-1), t.putUser(rec))
 		return nil
 	})
 }
@@ -180,7 +188,7 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 		t.removeGrantsOf(id)
 		t.unindexUser(row)
 		del(t, d.users, id)
-		del(t, d.userByNum, row.num)
+		d.userByNum.set(t, int(row.num-1), nil)
 		removeSorted(t, &d.userIDs, id, cmpID)
 		return nil
 	})
