@@ -55,11 +55,55 @@ func footprintRecs(n int) []storage.UserRecord {
 	return recs
 }
 
+// maxServiceBytesPerUser is the most heap the store may hold per user
+// created through users.Service.Create (issue 9).
+const maxServiceBytesPerUser = 700
+
+// serviceBytesPerUser creates n users as a host creates them, through
+// users.Service.Create (the row, its indexes, a login name and the audit
+// event), and returns the heap the store holds per user: HeapAlloc after
+// two GCs before and after, over so many users that one allocation more or
+// less does not show. Nothing else may run meanwhile.
+func serviceBytesPerUser(tb testing.TB, n int) float64 {
+	ctx := context.Background()
+	base := heap()
+	s := memory.New()
+	svc := users.New(s, permissions.New(s, nil), nil)
+	sys := permissions.WithPrincipal(ctx, permissions.System)
+	for i := range n {
+		first, last := footprintName(i)
+		if _, err := svc.Create(sys, users.CreateParams{
+			Email: fmt.Sprintf("%s.%s%d@example.com", first, last, i), FirstName: first, LastName: last,
+			PasswordHash: fmt.Sprintf("$argon2id$v=19$m=19456,t=2,p=1$%022d$%043d", i, i),
+			Role:         "Subscriber", Locale: "en_US", Timezone: "Europe/Vienna",
+		}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	per := float64(heap()-base) / float64(n)
+	evs, err := s.EventsAfter(ctx, 0, n+1)
+	if err != nil || len(evs) != n {
+		tb.Fatal("want one audit event per user:", len(evs), err)
+	}
+	return per
+}
+
+// TestServiceBytesPerUser: 100,000 users created through
+// users.Service.Create fit in maxServiceBytesPerUser each. It must not run
+// in parallel with other tests.
+func TestServiceBytesPerUser(t *testing.T) {
+	is := is.New(t)
+	per := serviceBytesPerUser(t, 100_000)
+	t.Logf("%.0f B per user", per)
+	is.True(per <= maxServiceBytesPerUser) // heap per user within the target
+}
+
 // BenchmarkBytesPerUser reports the heap the memory store holds per user
 // at 100,000 users, its strings included (HeapAlloc after two GCs, before
 // the records are made and after they are stored and the input slice is
 // dropped), against plain maps of the same
-// records (map[uuid.UUID]UserRecord plus map[email]uuid.UUID):
+// records (map[uuid.UUID]UserRecord plus map[email]uuid.UUID), and through
+// users.Service.Create (with a login name and an audit event each):
 //
 //	go test -run '^$' -bench BytesPerUser -benchtime 1x ./storage/memory/
 func BenchmarkBytesPerUser(b *testing.B) {
@@ -95,41 +139,7 @@ func BenchmarkBytesPerUser(b *testing.B) {
 		b.ReportMetric(store, "store-B/user")
 		b.ReportMetric(plain, "maps-B/user")
 		b.ReportMetric(store/plain, "store/maps")
+		b.ReportMetric(serviceBytesPerUser(b, n), "service-B/user")
 		b.StartTimer()
 	}
-}
-
-// maxServiceBytesPerUser is the most heap the store may hold per user
-// created through users.Service.Create (issue 9).
-const maxServiceBytesPerUser = 700
-
-// TestServiceBytesPerUser: 100,000 users created as a host creates them,
-// through users.Service.Create (the row, its indexes, a login name and the
-// audit event), fit in maxServiceBytesPerUser each. It measures HeapAlloc
-// after two GCs before and after, over so many users that one allocation
-// more or less does not show; it must not run in parallel with others.
-func TestServiceBytesPerUser(t *testing.T) {
-	is := is.New(t)
-	const n = 100_000
-	ctx := context.Background()
-	base := heap()
-	s := memory.New()
-	svc := users.New(s, permissions.New(s, nil), nil)
-	sys := permissions.WithPrincipal(ctx, permissions.System)
-	for i := range n {
-		first, last := footprintName(i)
-		_, err := svc.Create(sys, users.CreateParams{
-			Email: fmt.Sprintf("%s.%s%d@example.com", first, last, i), FirstName: first, LastName: last,
-			PasswordHash: fmt.Sprintf("$argon2id$v=19$m=19456,t=2,p=1$%022d$%043d", i, i),
-			Role:         "Subscriber", Locale: "en_US", Timezone: "Europe/Vienna",
-		})
-		is.NoErr(err) // create
-	}
-	per := float64(heap()-base) / n
-	runtime.KeepAlive(s)
-	t.Logf("%.0f B per user", per)
-	is.True(per <= maxServiceBytesPerUser) // heap per user within the target
-	evs, err := s.EventsAfter(ctx, 0, n+1)
-	is.NoErr(err)
-	is.Equal(len(evs), n) // one audit event per user
 }
