@@ -50,7 +50,7 @@ type eventExtra struct {
 // is its outbox Seq, with the positions sorted by event ID for listing.
 type eventLog struct {
 	rows  column[eventRow]
-	byID  []int32 // positions, sorted by the events' IDs
+	byID  []int32 // positions, sorted by the events' IDs (4 bytes each; 2³¹ events would be 170 GB of rows)
 	extra map[int32]eventExtra
 }
 
