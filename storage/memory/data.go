@@ -15,11 +15,9 @@ import (
 type data struct {
 	users       map[uuid.UUID]*userRow // rows are never changed in place
 	userIDs     []uuid.UUID            // sorted, for keyset paging
-	userByNum   map[int64]*userRow
-	userByEmail map[string]*userRow // keyed by the row's own EmailNorm
-	userByLogin map[string]*userRow
-	logins      sortedStrings // for LoginNamesWithPrefix
-	userSeq     int64
+	userByNum   column[*userRow]       // Num n is at n-1; nil once deleted
+	userByEmail map[string]*userRow    // keyed by the row's own EmailNorm
+	userByLogin loginIndex
 
 	partners       map[uuid.UUID]storage.PartnerRecord
 	partnerIDs     []uuid.UUID
@@ -66,8 +64,7 @@ type data struct {
 	keyByHash  map[string]uuid.UUID
 	keysOf     index[uuid.UUID, uuid.UUID]
 
-	events   []storage.EventRecord // sorted by ID
-	eventLog []uuid.UUID           // event IDs in commit order: Seq n is eventLog[n-1]
+	events   eventLog
 	settings map[string]string
 }
 
@@ -92,9 +89,7 @@ type grantKey struct {
 func newData() data {
 	return data{
 		users:          map[uuid.UUID]*userRow{},
-		userByNum:      map[int64]*userRow{},
 		userByEmail:    map[string]*userRow{},
-		userByLogin:    map[string]*userRow{},
 		partners:       map[uuid.UUID]storage.PartnerRecord{},
 		partnerByNum:   map[int64]uuid.UUID{},
 		partnerMembers: map[pair]joined{},

@@ -2,24 +2,19 @@ package memory
 
 import (
 	"context"
-	"slices"
-	"sort"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
 
-func cmpEvent(a, b storage.EventRecord) int { return cmpID(a.ID, b.ID) }
-
 // AppendEvent adds an event to the audit log.
 func (s *Store) AppendEvent(ctx context.Context, rec storage.EventRecord) error {
 	return s.write(ctx, func(t *txn) error {
-		if _, found := slices.BinarySearchFunc(t.d.events, rec, cmpEvent); found {
+		if _, found := t.d.events.find(rec.ID); found {
 			return conflict("ID", "event")
 		}
-		insertSorted(t, &t.d.events, rec, cmpEvent)
-		appendLog(t, rec.ID)
+		t.appendEvent(rec)
 		return nil
 	})
 }
@@ -28,25 +23,28 @@ func (s *Store) AppendEvent(ctx context.Context, rec storage.EventRecord) error 
 func (s *Store) ListEvents(ctx context.Context, f storage.EventFilter, p userkit.PageRequest) (out userkit.Page[storage.EventRecord], err error) {
 	p = p.Normalize()
 	err = s.read(ctx, func(d *data) error {
-		evs := d.events
-		n := len(evs)
-		// Candidate i is evs[n-1-i], so that i runs from newest to oldest.
+		l := &d.events
+		n := len(l.byID)
+		// Candidate i is the event at l.byID[n-1-i], so that i runs from
+		// newest to oldest.
 		start := 0
 		if p.Page == 0 && p.After != "" {
 			a, err := parseCursor(p.After)
 			if err != nil {
 				return err
 			}
-			older := sort.Search(n, func(j int) bool { return cmpID(evs[j].ID, a) >= 0 })
+			older, _ := l.find(a)
 			start = n - older
 		}
+		target := parseTarget(f.TargetID)
 		match := func(i int) bool {
-			e := evs[n-1-i]
-			return (f.PartnerID == uuid.Nil || e.PartnerID == f.PartnerID) &&
-				(f.TargetID == "" || e.TargetID == f.TargetID) && f.MatchAction(e.Action)
+			pos := l.byID[n-1-i]
+			row := l.at(pos)
+			return (f.PartnerID == uuid.Nil || row.partner == f.PartnerID) &&
+				(f.TargetID == "" || l.hasTarget(pos, target)) && f.MatchAction(row.kind.Value().action)
 		}
 		out = page(p, n, start, match,
-			func(i int) storage.EventRecord { return evs[n-1-i] },
+			func(i int) storage.EventRecord { return l.record(l.byID[n-1-i]) },
 			func(r storage.EventRecord) string { return r.ID.String() })
 		return nil
 	})

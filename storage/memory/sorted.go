@@ -6,91 +6,110 @@ import (
 	"strings"
 )
 
-// chunkMax bounds a chunk of a sortedStrings, so an insert moves at most
-// this many strings instead of half of all of them.
+// chunkMax bounds a chunk of a loginIndex, so an insert moves at most
+// this many entries instead of half of all of them.
 const chunkMax = 1024
 
-// sortedStrings is a sorted set of strings kept in bounded chunks, so
+// loginIndex is the users sorted by login name, kept in bounded chunks so
 // inserting in the middle costs O(√n) moves rather than O(n): login names,
-// unlike UUIDv7 IDs, do not arrive in order.
-type sortedStrings struct {
-	chunks [][]string
+// unlike UUIDv7 IDs, do not arrive in order. It serves both the lookup by
+// login name and LoginNamesWithPrefix, at 8 bytes a user where a map plus
+// a sorted copy of the names took about 55 (memory per user, issue 9).
+type loginIndex struct {
+	chunks [][]*userRow
 }
 
-// chunkFor returns the index of the first chunk whose last string is >= s,
-// or the last chunk when s is beyond them all.
-func (ss *sortedStrings) chunkFor(s string) int {
-	i := sort.Search(len(ss.chunks), func(i int) bool {
-		c := ss.chunks[i]
-		return c[len(c)-1] >= s
+func cmpLogin(r *userRow, login string) int { return strings.Compare(r.login, login) }
+
+// chunkFor returns the index of the first chunk whose last login is >=
+// login, or the last chunk when login is beyond them all.
+func (ix *loginIndex) chunkFor(login string) int {
+	i := sort.Search(len(ix.chunks), func(i int) bool {
+		c := ix.chunks[i]
+		return c[len(c)-1].login >= login
 	})
-	return min(i, len(ss.chunks)-1)
+	return min(i, len(ix.chunks)-1)
 }
 
-func (ss *sortedStrings) insert(s string) {
-	if len(ss.chunks) == 0 {
-		ss.chunks = [][]string{{s}}
+// find returns the chunk and position where login is or would go, and
+// whether it is there.
+func (ix *loginIndex) find(login string) (i, j int, found bool) {
+	if len(ix.chunks) == 0 {
+		return 0, 0, false
+	}
+	i = ix.chunkFor(login)
+	j, found = slices.BinarySearchFunc(ix.chunks[i], login, cmpLogin)
+	return i, j, found
+}
+
+// get returns the user with the login name, or nil.
+func (ix *loginIndex) get(login string) *userRow {
+	i, j, found := ix.find(login)
+	if !found {
+		return nil
+	}
+	return ix.chunks[i][j]
+}
+
+func (ix *loginIndex) insert(row *userRow) {
+	if len(ix.chunks) == 0 {
+		ix.chunks = [][]*userRow{{row}}
 		return
 	}
-	i := ss.chunkFor(s)
-	c := ss.chunks[i]
-	j, _ := slices.BinarySearch(c, s)
-	c = slices.Insert(c, j, s)
+	i, j, _ := ix.find(row.login)
+	c := slices.Insert(ix.chunks[i], j, row)
 	if len(c) <= chunkMax {
-		ss.chunks[i] = c
+		ix.chunks[i] = c
 		return
 	}
 	half := len(c) / 2
-	lo, hi := slices.Clip(c[:half]), slices.Clone(c[half:])
-	ss.chunks = slices.Insert(ss.chunks, i+1, hi)
-	ss.chunks[i] = lo
+	lo, hi := slices.Clone(c[:half]), slices.Clone(c[half:])
+	ix.chunks = slices.Insert(ix.chunks, i+1, hi)
+	ix.chunks[i] = lo
 }
 
-func (ss *sortedStrings) remove(s string) bool {
-	if len(ss.chunks) == 0 {
-		return false
-	}
-	i := ss.chunkFor(s)
-	c := ss.chunks[i]
-	j, found := slices.BinarySearch(c, s)
+func (ix *loginIndex) remove(login string) *userRow {
+	i, j, found := ix.find(login)
 	if !found {
-		return false
+		return nil
 	}
+	c := ix.chunks[i]
+	row := c[j]
 	c = slices.Delete(c, j, j+1)
 	if len(c) == 0 {
-		ss.chunks = slices.Delete(ss.chunks, i, i+1)
+		ix.chunks = slices.Delete(ix.chunks, i, i+1)
 	} else {
-		ss.chunks[i] = c
+		ix.chunks[i] = c
 	}
-	return true
+	return row
 }
 
-// withPrefix returns, sorted, the strings that start with prefix.
-func (ss *sortedStrings) withPrefix(prefix string) []string {
+// withPrefix returns, sorted, the login names that start with prefix.
+func (ix *loginIndex) withPrefix(prefix string) []string {
 	out := []string{}
-	if len(ss.chunks) == 0 {
+	if len(ix.chunks) == 0 {
 		return out
 	}
-	for i := ss.chunkFor(prefix); i < len(ss.chunks); i++ {
-		c := ss.chunks[i]
-		j, _ := slices.BinarySearch(c, prefix)
+	for i := ix.chunkFor(prefix); i < len(ix.chunks); i++ {
+		c := ix.chunks[i]
+		j, _ := slices.BinarySearchFunc(c, prefix, cmpLogin)
 		for ; j < len(c); j++ {
-			if !strings.HasPrefix(c[j], prefix) {
+			if !strings.HasPrefix(c[j].login, prefix) {
 				return out
 			}
-			out = append(out, c[j])
+			out = append(out, c[j].login)
 		}
 	}
 	return out
 }
 
-func (t *txn) insertString(ss *sortedStrings, s string) {
-	ss.insert(s)
-	t.undo = append(t.undo, func() { ss.remove(s) })
+func (t *txn) indexLogin(ix *loginIndex, row *userRow) {
+	ix.insert(row)
+	t.undo = append(t.undo, func() { ix.remove(row.login) })
 }
 
-func (t *txn) removeString(ss *sortedStrings, s string) {
-	if ss.remove(s) {
-		t.undo = append(t.undo, func() { ss.insert(s) })
+func (t *txn) unindexLogin(ix *loginIndex, login string) {
+	if row := ix.remove(login); row != nil {
+		t.undo = append(t.undo, func() { ix.insert(row) })
 	}
 }

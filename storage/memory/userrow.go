@@ -16,8 +16,8 @@ import (
 //
 //   - times are unix microseconds (the contract's precision); a time that
 //     would not round-trip exactly that way keeps its time.Time in extra;
-//   - the short enumerated fields repeat across users and are interned
-//     handles (8 bytes each, one copy of the text for every user);
+//   - the short enumerated fields repeat together across users and are one
+//     interned handle (8 bytes for all of them, one copy for every user);
 //   - names are interned strings; the lower-cased forms a search compares
 //     are kept only for names that are not ASCII (ASCII ones are folded
 //     while scanning);
@@ -36,12 +36,9 @@ type userRow struct {
 	email, emailNorm, login, hash string
 	first, last                   string
 
-	status, role, locale, timezone, country, provider text
+	profile unique.Handle[profile]
 
 	extra *userExtra
-
-	managed   uint8 // managedAll, managedPartner, managedPortal or managedOther (extra.managedKind)
-	mustReset bool
 }
 
 // userExtra holds the fields of a user that are usually unset.
@@ -52,7 +49,6 @@ type userExtra struct {
 
 	failedLogins int
 	tokenVersion int64
-	managedKind  string
 
 	// createdAt and updatedAt are set only when the unix microseconds do
 	// not give back the exact time.Time stored.
@@ -63,28 +59,12 @@ type userExtra struct {
 	low *[3]string
 }
 
-const (
-	managedAll uint8 = iota
-	managedPartner
-	managedPortal
-	managedOther
-)
-
-// text is an interned string; the zero value is "".
-type text struct{ h unique.Handle[string] }
-
-func mkText(s string) text {
-	if s == "" {
-		return text{}
-	}
-	return text{unique.Make(s)}
-}
-
-func (t text) String() string {
-	if t == (text{}) {
-		return ""
-	}
-	return t.h.Value()
+// profile is the interned part of a user row: the few combinations of
+// these fields are shared by every user that has them.
+type profile struct {
+	status, role, locale, timezone, country, provider string
+	managedKind                                       string
+	mustReset                                         bool
 }
 
 // micros returns t as unix microseconds, and whether that gives t back
@@ -149,13 +129,19 @@ func (r *userRow) matches(search string) bool {
 }
 
 func newUserRow(r storage.UserRecord) *userRow {
+	managedKind := r.ManagedKind
+	if managedKind == "" {
+		managedKind = storage.ScopeAll // unset means every scope, the SQL column default
+	}
 	row := &userRow{
 		id: r.ID, managedID: r.ManagedID, num: r.Num, version: r.Version,
 		email: strings.Clone(r.Email), hash: strings.Clone(r.PasswordHash),
 		first: intern(r.FirstName), last: intern(r.LastName),
-		status: mkText(r.Status), role: mkText(r.Role), locale: mkText(r.Locale),
-		timezone: mkText(r.Timezone), country: mkText(r.Country), provider: mkText(r.Provider),
-		mustReset: r.MustResetPassword,
+		profile: unique.Make(profile{
+			status: r.Status, role: r.Role, locale: r.Locale,
+			timezone: r.Timezone, country: r.Country, provider: r.Provider,
+			managedKind: managedKind, mustReset: r.MustResetPassword,
+		}),
 	}
 	// The row's strings are its own copies, so that an index entry or
 	// a row never pins a caller's larger buffer; EmailNorm and the login
@@ -201,16 +187,6 @@ func newUserRow(r storage.UserRecord) *userRow {
 	if r.FailedLogins != 0 || r.TokenVersion != 0 {
 		x.failedLogins, x.tokenVersion, set = r.FailedLogins, r.TokenVersion, true
 	}
-	switch r.ManagedKind {
-	case "", storage.ScopeAll:
-		row.managed = managedAll
-	case storage.ScopePartner:
-		row.managed = managedPartner
-	case storage.ScopePortal:
-		row.managed = managedPortal
-	default:
-		row.managed, x.managedKind, set = managedOther, strings.Clone(r.ManagedKind), true
-	}
 	var exact bool
 	if row.created, exact = micros(r.CreatedAt); !exact {
 		x.createdAt, set = cloneTime(&r.CreatedAt), true
@@ -230,30 +206,20 @@ func newUserRow(r storage.UserRecord) *userRow {
 
 // record returns a copy of the user the row holds.
 func (row *userRow) record() storage.UserRecord {
+	p := row.profile.Value()
 	r := storage.UserRecord{
 		ID: row.id, Num: row.num, Email: row.email, EmailNorm: row.emailNorm,
 		FirstName: row.first, LastName: row.last, LoginName: row.login,
-		Status: row.status.String(), Role: row.role.String(), Locale: row.locale.String(),
-		Timezone: row.timezone.String(), Country: row.country.String(), Provider: row.provider.String(),
-		MustResetPassword: row.mustReset, PasswordHash: row.hash,
+		Status: p.status, Role: p.role, Locale: p.locale,
+		Timezone: p.timezone, Country: p.country, Provider: p.provider,
+		MustResetPassword: p.mustReset, PasswordHash: row.hash,
 		CreatedAt: fromMicros(row.created), UpdatedAt: fromMicros(row.updated),
-		Version: row.version, ManagedID: row.managedID,
-	}
-	switch row.managed {
-	case managedAll:
-		r.ManagedKind = storage.ScopeAll
-	case managedPartner:
-		r.ManagedKind = storage.ScopePartner
-	case managedPortal:
-		r.ManagedKind = storage.ScopePortal
+		Version: row.version, ManagedKind: p.managedKind, ManagedID: row.managedID,
 	}
 	if x := row.extra; x != nil {
 		r.City, r.Department, r.PhoneLand, r.PhoneMobile = x.city, x.department, x.phoneLand, x.phoneMobile
 		r.DateOfBirth, r.LastLoginAt, r.APITokenCreatedAt = cloneTime(x.dateOfBirth), cloneTime(x.lastLoginAt), cloneTime(x.apiTokenCreatedAt)
 		r.FailedLogins, r.TokenVersion = x.failedLogins, x.tokenVersion
-		if row.managed == managedOther {
-			r.ManagedKind = x.managedKind
-		}
 		if x.createdAt != nil {
 			r.CreatedAt = *x.createdAt
 		}

@@ -4,8 +4,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
+	"github.com/matryer/is"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -72,4 +74,15 @@ func TestUserRowMatches(t *testing.T) {
 			t.Errorf("%q in %s %s %s: %v, want %v", c.search, c.row.first, c.row.last, c.row.email, got, c.want)
 		}
 	}
+}
+
+// The rows' sizes decide the heap per user (TestServiceBytesPerUser); a
+// field added to a row fails here, exactly, before it shows as bytes.
+func TestRowSizes(t *testing.T) {
+	is := is.New(t)
+	const word = unsafe.Sizeof(uintptr(0))
+	// two UUIDs, four int64s, six strings, the profile handle and extra
+	is.Equal(unsafe.Sizeof(userRow{}), 2*16+4*8+6*2*word+word+word)
+	// four UUIDs, the time and the kind handle
+	is.Equal(unsafe.Sizeof(eventRow{}), 4*16+8+word)
 }

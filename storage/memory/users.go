@@ -56,13 +56,13 @@ func (t *txn) insertUser(r storage.UserRecord) (int64, error) {
 	if _, ok := d.userByEmail[r.EmailNorm]; ok {
 		return 0, conflict("EmailNorm", "user with this email")
 	}
-	if _, ok := d.userByLogin[r.LoginName]; ok {
+	if d.userByLogin.get(r.LoginName) != nil {
 		return 0, conflict("LoginName", "user with this login name")
 	}
-	r.Num = next(t, &d.userSeq)
+	r.Num = int64(d.userByNum.len()) + 1
 	row := t.putUser(r)
 	insertSorted(t, &d.userIDs, r.ID, cmpID)
-	put(t, d.userByNum, r.Num, row)
+	d.userByNum.push(t, row)
 	return r.Num, nil
 }
 
@@ -73,16 +73,14 @@ func (t *txn) putUser(r storage.UserRecord) *userRow {
 	row := newUserRow(r)
 	put(t, d.users, row.id, row)
 	put(t, d.userByEmail, row.emailNorm, row)
-	put(t, d.userByLogin, row.login, row)
-	t.insertString(&d.logins, row.login)
+	t.indexLogin(&d.userByLogin, row)
 	return row
 }
 
 func (t *txn) unindexUser(row *userRow) {
 	d := t.d
 	del(t, d.userByEmail, row.emailNorm)
-	del(t, d.userByLogin, row.login)
-	t.removeString(&d.logins, row.login)
+	t.unindexLogin(&d.userByLogin, row.login)
 }
 
 // GetUser returns the user with the ID.
@@ -107,11 +105,19 @@ func (d *data) user(id uuid.UUID) (storage.UserRecord, error) {
 	return row.record(), nil
 }
 
+// byNum returns the user with the Num, or nil.
+func (d *data) byNum(num int64) *userRow {
+	if num < 1 || num > int64(d.userByNum.len()) {
+		return nil
+	}
+	return *d.userByNum.at(int(num - 1))
+}
+
 // GetUserByNum returns the user with the Num.
 func (s *Store) GetUserByNum(ctx context.Context, num int64) (rec storage.UserRecord, err error) {
 	err = s.read(ctx, func(d *data) error {
-		row, ok := d.userByNum[num]
-		if !ok {
+		row := d.byNum(num)
+		if row == nil {
 			return notFound("user")
 		}
 		rec = row.record()
@@ -148,12 +154,12 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 		if other, ok := d.userByEmail[rec.EmailNorm]; ok && other.id != rec.ID {
 			return conflict("EmailNorm", "user with this email")
 		}
-		if other, ok := d.userByLogin[rec.LoginName]; ok && other.id != rec.ID {
+		if other := d.userByLogin.get(rec.LoginName); other != nil && other.id != rec.ID {
 			return conflict("LoginName", "user with this login name")
 		}
 		rec.Num = old.num
 		t.unindexUser(old)
-		put(t, d.userByNum, rec.Num, t.putUser(rec))
+		d.userByNum.set(t, int(rec.Num-1), t.putUser(rec))
 		return nil
 	})
 }
@@ -182,7 +188,7 @@ func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 		t.removeGrantsOf(id)
 		t.unindexUser(row)
 		del(t, d.users, id)
-		del(t, d.userByNum, row.num)
+		d.userByNum.set(t, int(row.num-1), nil)
 		removeSorted(t, &d.userIDs, id, cmpID)
 		return nil
 	})
@@ -213,7 +219,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		match := func(i int) bool {
 			id := ids[i]
 			row := d.users[id]
-			if f.Status != "" && row.status.String() != f.Status {
+			if f.Status != "" && row.profile.Value().status != f.Status {
 				return false
 			}
 			if f.PartnerID != uuid.Nil {
@@ -239,7 +245,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 // prefix (taken literally, case-sensitively).
 func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) (out []string, err error) {
 	err = s.read(ctx, func(d *data) error {
-		out = d.logins.withPrefix(prefix)
+		out = d.userByLogin.withPrefix(prefix)
 		return nil
 	})
 	return out, err
@@ -250,7 +256,7 @@ func (s *Store) LoginNamesWithPrefixes(ctx context.Context, prefixes []string) (
 	err = s.read(ctx, func(d *data) error {
 		out = []string{}
 		for _, p := range prefixes {
-			out = append(out, d.logins.withPrefix(p)...)
+			out = append(out, d.userByLogin.withPrefix(p)...)
 		}
 		return nil
 	})

@@ -17,8 +17,8 @@ var (
 // UserViewByNum implements storage.UserViewReader.
 func (s *Store) UserViewByNum(ctx context.Context, num int64) (v storage.UserView, err error) {
 	err = s.read(ctx, func(d *data) error {
-		row, ok := d.userByNum[num]
-		if !ok {
+		row := d.byNum(num)
+		if row == nil {
 			return notFound("user")
 		}
 		id := row.id
