@@ -3,6 +3,7 @@ package partners
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -263,8 +264,24 @@ func (s *Service) ListUsers(ctx context.Context, partnerID uuid.UUID, p ListUser
 	if err := s.authz.Require(ctx, permissions.UsersRead, permissions.PartnerScope(partnerID)); err != nil {
 		return userkit.Page[users.User]{}, err
 	}
-	if _, err := s.store.GetPartner(ctx, partnerID); err != nil {
+	rec, err := s.store.GetPartner(ctx, partnerID)
+	if err != nil {
 		return userkit.Page[users.User]{}, err
 	}
-	return s.users.List(ctx, users.ListParams{Search: p.Search, PartnerID: partnerID, PageRequest: p.PageRequest})
+	return s.listMembers(ctx, rec, p)
+}
+
+// listMembers lists the users of the partner rec for ListUsers and
+// ListUsersByNum, which have read it. Without a search term the total is
+// the partner's MemberCount, read with the partner, so that the page
+// costs one statement more than the partner rather than two (issue 9).
+func (s *Service) listMembers(ctx context.Context, rec storage.PartnerRecord, p ListUsersParams) (userkit.Page[users.User], error) {
+	known := p.Total && strings.TrimSpace(p.Search) == "" // users.List trims the search text too
+	lp := users.ListParams{Search: p.Search, PartnerID: rec.ID, PageRequest: p.PageRequest}
+	lp.Total = p.Total && !known
+	pg, err := s.users.List(ctx, lp)
+	if err == nil && known {
+		pg.Total = int(rec.MemberCount)
+	}
+	return pg, err
 }

@@ -91,7 +91,7 @@ func (s *Service) ListUsersByNum(ctx context.Context, partnerNum int64, p ListUs
 	if err != nil {
 		return userkit.Page[users.User]{}, err
 	}
-	return s.users.List(ctx, users.ListParams{Search: p.Search, PartnerID: rec.ID, PageRequest: p.PageRequest})
+	return s.listMembers(ctx, rec, p)
 }
 
 // AddUserByNum is AddUser (create-or-attach, one transaction; an attach
@@ -200,11 +200,12 @@ func (s *Service) RemoveMember(ctx context.Context, partnerNum, userNum int64) (
 
 // MemberPartners lists the partners of the member userNum of the partner
 // partnerNum that the caller may see (PartnersOf), in the order joined. It
-// needs users.read on the partner (misses as in GetMember).
+// needs users.read on the partner (misses as in GetMember), which covers
+// its member: PartnersOf's check on the user is not made again.
 func (s *Service) MemberPartners(ctx context.Context, partnerNum, userNum int64) ([]Partner, error) {
 	_, u, err := s.member(ctx, partnerNum, userNum, permissions.UsersRead)
 	if err != nil {
 		return nil, err
 	}
-	return s.PartnersOf(ctx, u.ID)
+	return s.visiblePartnersOf(ctx, u.ID)
 }

@@ -230,6 +230,12 @@ func (s *Service) PartnersOf(ctx context.Context, userID uuid.UUID) ([]Partner, 
 	if err := s.authz.RequireForUser(ctx, permissions.UsersRead, userID); err != nil {
 		return nil, err
 	}
+	return s.visiblePartnersOf(ctx, userID)
+}
+
+// visiblePartnersOf is PartnersOf once the caller's users.read on the
+// user is established.
+func (s *Service) visiblePartnersOf(ctx context.Context, userID uuid.UUID) ([]Partner, error) {
 	recs, err := s.store.PartnersOfUser(ctx, userID)
 	if err != nil {
 		return nil, err

@@ -70,6 +70,12 @@ type PartnerRecord struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
+	// MemberCount is how many users are members of the partner. The store
+	// keeps it in the transaction of every membership change (joins,
+	// leaves, a member's deletion), so that a partner's exact total is one
+	// row's read, not a count of its members; CreatePartner and
+	// UpdatePartner ignore it (a new partner has none).
+	MemberCount int64
 }
 
 // TeamRecord is a team of a partner. Every partner has exactly one default

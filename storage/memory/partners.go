@@ -17,7 +17,7 @@ func (s *Store) CreatePartner(ctx context.Context, rec *storage.PartnerRecord) e
 		if _, ok := d.partners[rec.ID]; ok {
 			return conflict("ID", "partner")
 		}
-		rec.Num = next(t, &d.partnerSeq)
+		rec.Num, rec.MemberCount = next(t, &d.partnerSeq), 0
 		put(t, d.partners, rec.ID, *rec)
 		put(t, d.partnerByNum, rec.Num, rec.ID)
 		insertSorted(t, &d.partnerIDs, rec.ID, cmpID)
@@ -29,12 +29,21 @@ func (s *Store) CreatePartner(ctx context.Context, rec *storage.PartnerRecord) e
 func (s *Store) GetPartner(ctx context.Context, id uuid.UUID) (rec storage.PartnerRecord, err error) {
 	err = s.read(ctx, func(d *data) error {
 		var ok bool
-		if rec, ok = d.partners[id]; !ok {
+		if rec, ok = d.partner(id); !ok {
 			return notFound("partner")
 		}
 		return nil
 	})
 	return rec, err
+}
+
+// partner is the stored partner with its MemberCount, which is not kept
+// in the record: it is the size of the partner's member set, so every
+// join and leave keeps it exact.
+func (d *data) partner(id uuid.UUID) (storage.PartnerRecord, bool) {
+	rec, ok := d.partners[id]
+	rec.MemberCount = int64(len(d.membersOf[id]))
+	return rec, ok
 }
 
 // GetPartnerByNum returns the partner with the Num.
@@ -44,7 +53,7 @@ func (s *Store) GetPartnerByNum(ctx context.Context, num int64) (rec storage.Par
 		if !ok {
 			return notFound("partner")
 		}
-		rec = d.partners[id]
+		rec, _ = d.partner(id)
 		return nil
 	})
 	return rec, err
@@ -60,7 +69,7 @@ func (s *Store) UpdatePartner(ctx context.Context, rec storage.PartnerRecord, ex
 		if old.Version != expectVersion {
 			return stale("partner")
 		}
-		rec.Num = old.Num
+		rec.Num, rec.MemberCount = old.Num, 0
 		put(t, t.d.partners, rec.ID, rec)
 		return nil
 	})
@@ -104,7 +113,7 @@ func (s *Store) ListPartners(ctx context.Context, p userkit.PageRequest) (out us
 		}
 		ids := d.partnerIDs
 		out = page(p, len(ids), start, func(int) bool { return true },
-			func(i int) storage.PartnerRecord { return d.partners[ids[i]] },
+			func(i int) storage.PartnerRecord { rec, _ := d.partner(ids[i]); return rec },
 			func(r storage.PartnerRecord) string { return r.ID.String() })
 		return nil
 	})

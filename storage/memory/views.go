@@ -72,7 +72,8 @@ func (d *data) partnersOfUser(userID uuid.UUID) []storage.PartnerRecord {
 	})
 	out := make([]storage.PartnerRecord, 0, len(js))
 	for _, j := range js {
-		out = append(out, d.partners[j.rec.PartnerID])
+		rec, _ := d.partner(j.rec.PartnerID)
+		out = append(out, rec)
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/google/uuid"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -62,10 +61,7 @@ func (s *Store) numberEvents(ctx context.Context) error {
 		}
 		start := last
 		for {
-			ids, err := collect(ctx, s, "event", func(sc scanner) (uuid.UUID, error) {
-				var id uuid.UUID
-				return id, sc.Scan(idCol{&id})
-			}, "SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT ?", int64(numberBatch))
+			ids, err := collect(ctx, s, "event", scanID, "SELECT id FROM events WHERE seq IS NULL ORDER BY id LIMIT ?", int64(numberBatch))
 			if err != nil {
 				return err
 			}

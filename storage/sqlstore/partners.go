@@ -10,11 +10,11 @@ import (
 	"github.com/userkit/userkit/storage"
 )
 
-const partnerCols = "p.id, p.num, p.name, p.created_at, p.updated_at, p.version"
+const partnerCols = "p.id, p.num, p.name, p.created_at, p.updated_at, p.version, p.member_count"
 
 func (s *Store) scanPartner(sc scanner) (storage.PartnerRecord, error) {
 	var r storage.PartnerRecord
-	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Name, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Name, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.MemberCount)
 	return r, err
 }
 
@@ -26,8 +26,21 @@ func (s *Store) CreatePartner(ctx context.Context, rec *storage.PartnerRecord) e
 	if err != nil {
 		return err
 	}
-	rec.Num = num
+	rec.Num, rec.MemberCount = num, 0
 	return nil
+}
+
+// countMembers moves the member_count of the partners by delta. It is an
+// increment, not a written value, so that concurrent joins and leaves of
+// one partner each count: the row lock orders them (PostgreSQL, MySQL),
+// or the database's write lock does (SQLite).
+func (s *Store) countMembers(ctx context.Context, delta int64, partnerIDs ...uuid.UUID) error {
+	if len(partnerIDs) == 0 {
+		return nil
+	}
+	_, err := s.exec(ctx, "UPDATE partners SET member_count = member_count + ? WHERE id IN ("+placeholders(len(partnerIDs))+")",
+		append([]any{delta}, s.ids(partnerIDs)...)...)
+	return s.wrap(err, "partner", "")
 }
 
 func (s *Store) getPartner(ctx context.Context, cond string, arg any) (storage.PartnerRecord, error) {
@@ -69,19 +82,48 @@ func (s *Store) ListPartners(ctx context.Context, p userkit.PageRequest) (userki
 	return list(ctx, s, spec, p, s.scanPartner, func(r storage.PartnerRecord) string { return r.ID.String() })
 }
 
-// AddPartnerMember implements storage.PartnerStore.
-func (s *Store) AddPartnerMember(ctx context.Context, rec storage.PartnerMemberRecord) error {
-	_, err := s.exec(ctx, "INSERT INTO partner_members (partner_id, user_id, created_at) VALUES (?, ?, ?)",
-		s.id(rec.PartnerID), s.id(rec.UserID), s.time(rec.CreatedAt))
-	return s.wrap(err, "partner membership", "UserID")
+// RecountMembers sets every partner's member count from its memberships,
+// in one statement. The store keeps the counts itself with every
+// membership it writes; only a bulk load that writes partner_members
+// around the store (COPY, multi-row INSERTs: bench/ and sqlbench do) must
+// call it once the memberships are in.
+func (s *Store) RecountMembers(ctx context.Context) error {
+	_, err := s.exec(ctx, "UPDATE partners SET member_count = (SELECT count(*) FROM partner_members pm WHERE pm.partner_id = partners.id)")
+	return s.wrap(err, "partner", "")
 }
 
-// RemovePartnerMember implements storage.PartnerStore.
+// AddPartnerMember implements storage.PartnerStore; the partner's
+// member_count rises in the same transaction. The count comes first: on
+// MySQL the INSERT's foreign key check share-locks the partner row, and
+// two joins that both held that lock would deadlock on raising the count.
+// Where a failed INSERT leaves the transaction usable (SQLite, MySQL), the
+// count is lowered again; on PostgreSQL the transaction cannot commit.
+func (s *Store) AddPartnerMember(ctx context.Context, rec storage.PartnerMemberRecord) error {
+	return s.atomic(ctx, func(s *Store) error {
+		if err := s.countMembers(ctx, 1, rec.PartnerID); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, "INSERT INTO partner_members (partner_id, user_id, created_at) VALUES (?, ?, ?)",
+			s.id(rec.PartnerID), s.id(rec.UserID), s.time(rec.CreatedAt))
+		if err != nil {
+			_ = s.countMembers(ctx, -1, rec.PartnerID) // the INSERT's error is the one to report
+			return s.wrap(err, "partner membership", "UserID")
+		}
+		return nil
+	})
+}
+
+// RemovePartnerMember implements storage.PartnerStore; the partner's
+// member_count falls in the same transaction, only when this call removed
+// the membership (a concurrent removal of the same one finds nothing).
 func (s *Store) RemovePartnerMember(ctx context.Context, partnerID, userID uuid.UUID) error {
 	return s.atomic(ctx, func(s *Store) error {
 		err := s.execOne(ctx, "partner membership", "", nil,
 			"DELETE FROM partner_members WHERE partner_id = ? AND user_id = ?", s.id(partnerID), s.id(userID))
 		if err != nil {
+			return err
+		}
+		if err := s.countMembers(ctx, -1, partnerID); err != nil {
 			return err
 		}
 		_, err = s.exec(ctx, "DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE partner_id = ?)",
@@ -172,10 +214,7 @@ func (s *Store) RemoveTeamMember(ctx context.Context, teamID, userID uuid.UUID) 
 
 // TeamMembers implements storage.PartnerStore: in join order (seq).
 func (s *Store) TeamMembers(ctx context.Context, teamID uuid.UUID) ([]uuid.UUID, error) {
-	return collect(ctx, s, "team membership", func(sc scanner) (uuid.UUID, error) {
-		var id uuid.UUID
-		return id, sc.Scan(idCol{&id})
-	}, "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY seq", s.id(teamID))
+	return collect(ctx, s, "team membership", scanID, "SELECT user_id FROM team_members WHERE team_id = ? ORDER BY seq", s.id(teamID))
 }
 
 // TeamsOfUser implements storage.PartnerStore.
@@ -194,7 +233,7 @@ func (s *Store) FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 		return out, nil
 	}
 	rows, err := s.query(ctx, "SELECT u.id, CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END, "+
-		"p.id, p.num, p.name, p.created_at, p.updated_at, p.version FROM users u "+
+		"p.id, p.num, p.name, p.created_at, p.updated_at, p.version, p.member_count FROM users u "+
 		"LEFT JOIN partner_members pm ON pm.user_id = u.id LEFT JOIN partners p ON p.id = pm.partner_id "+
 		"WHERE u.id IN ("+placeholders(len(ids))+") ORDER BY u.id, pm.created_at, pm.seq", s.ids(ids)...)
 	if err != nil {
@@ -206,19 +245,20 @@ func (s *Store) FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 			id, pid  uuid.UUID
 			all      int64
 			num, ver sql.NullInt64
+			members  sql.NullInt64
 			name     textCol
 			nameS    string
 			created  *time.Time
 			updated  *time.Time
 		)
 		name = textCol{&nameS}
-		if err := rows.Scan(idCol{&id}, &all, idCol{&pid}, &num, name, s.ntc(&created), s.ntc(&updated), &ver); err != nil {
+		if err := rows.Scan(idCol{&id}, &all, idCol{&pid}, &num, name, s.ntc(&created), s.ntc(&updated), &ver, &members); err != nil {
 			return nil, s.wrap(err, "user", "")
 		}
 		f := out[id]
 		f.HoldsAll = all == 1
 		if pid != uuid.Nil && created != nil && updated != nil {
-			f.Partners = append(f.Partners, storage.PartnerRecord{ID: pid, Num: num.Int64, Name: nameS, CreatedAt: *created, UpdatedAt: *updated, Version: ver.Int64})
+			f.Partners = append(f.Partners, storage.PartnerRecord{ID: pid, Num: num.Int64, Name: nameS, CreatedAt: *created, UpdatedAt: *updated, Version: ver.Int64, MemberCount: members.Int64})
 		}
 		out[id] = f
 	}

@@ -51,10 +51,11 @@ func explain(t *testing.T, tg sqltest.Target, db queryer, query string, args ...
 	return strings.ToLower(b.String())
 }
 
-// A partner's or a portal's total is counted from the membership index:
-// the count query does not read users at all (issue 9: the join with
-// users made page 1 cost in proportion to the partner).
-func TestMemberTotalsReadOnlyTheMembershipIndex(t *testing.T) {
+// A partner's total is its member_count, one row of partners read by its
+// primary key, and its page a range of the membership index in user id
+// order (issue 9: counting the members made page 1 cost in proportion to
+// the partner, and before that the count joined users).
+func TestPartnerTotalReadsThePartnerRow(t *testing.T) {
 	t.Parallel()
 	for _, tg := range []sqltest.Target{sqltest.SQLiteTarget, sqltest.PostgresTarget} {
 		t.Run(tg.Name, func(t *testing.T) {
@@ -73,17 +74,24 @@ func TestMemberTotalsReadOnlyTheMembershipIndex(t *testing.T) {
 			p, err := s.ListUsers(sctx, storage.UserFilter{PartnerID: partner.ID}, userkit.PageRequest{Limit: 2, Total: true})
 			is.NoErr(err)
 			is.Equal(p.Total, 3)
-			is.Equal(n.Statements(), int64(2)) // the count and the page
-			count := n.Queries()[0]
-			is.True(!strings.Contains(count, "users")) // the count names no users table
-			var arg any = partner.ID[:]
-			if tg.Name == "postgres" {
-				arg = partner.ID.String()
-			}
+			is.Equal(n.Statements(), int64(2)) // the total and the page
+			count, page := n.Queries()[0], n.Queries()[1]
+			is.True(!strings.Contains(count, "users"))           // the total names no users table
+			is.True(!strings.Contains(count, "partner_members")) // nor the memberships
+			arg := idArg(tg, partner.ID)
 			plan := explain(t, tg, s.DB(), count, arg)
-			t.Logf("%s count plan:\n%s", tg.Name, plan)
-			is.True(!strings.Contains(plan, "users"))          // nor does its plan
-			is.True(strings.Contains(plan, "partner_members")) // it reads the membership index
+			t.Logf("%s total plan:\n%s", tg.Name, plan)
+			is.True(!strings.Contains(plan, "partner_members"))                                                       // nor does its plan
+			is.True(strings.Contains(plan, "partners_pkey") || strings.Contains(plan, "sqlite_autoindex_partners_1")) // one partner by its key
+			if tg.Name == "sqlite" {
+				// PostgreSQL's plan for five users is not the one it makes at
+				// 100,000 (BENCHMARKS.md shows that one); SQLite's join order
+				// is fixed by the CROSS JOIN.
+				plan := explain(t, tg, s.DB(), page, arg, int64(3))
+				t.Logf("%s page plan:\n%s", tg.Name, plan)
+				is.True(strings.Contains(plan, "search pm using covering index sqlite_autoindex_partner_members_1 (partner_id=?)")) // the partner's range
+				is.True(!strings.Contains(plan, "temp b-tree"))                                                                     // already in page order
+			}
 		})
 	}
 }

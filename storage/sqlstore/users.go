@@ -110,9 +110,20 @@ func (s *Store) UpdateUser(ctx context.Context, rec storage.UserRecord, expectVe
 // DeleteUser implements storage.UserStore. Memberships, team memberships,
 // grants and resource roles go with the user (foreign keys with ON DELETE
 // CASCADE; grants by principal explicitly, as a principal may also be a
-// service account).
+// service account). The member counts of the user's partners fall first:
+// the memberships are read with a row lock, so that a concurrent
+// RemovePartnerMember of one of them either committed before (and is not
+// read here) or waits and then finds nothing to remove; each is counted
+// once.
 func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
 	return s.atomic(ctx, func(s *Store) error {
+		partners, err := collect(ctx, s, "partner membership", scanID, "SELECT partner_id FROM partner_members WHERE user_id = ? ORDER BY partner_id"+s.d.RowLock, s.id(id))
+		if err != nil {
+			return err
+		}
+		if err := s.countMembers(ctx, -1, partners...); err != nil {
+			return err
+		}
 		if err := s.execOne(ctx, "user", "", nil, "DELETE FROM users WHERE id = ?", s.id(id)); err != nil {
 			return err
 		}
@@ -191,14 +202,16 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.where = append(spec.where, "u.id IN (SELECT m.user_id FROM portal_members m WHERE m.portal_id = ?)")
 		spec.args = append(spec.args, s.id(f.PortalID))
 	}
-	// A partner's or a portal's users are counted from the membership
-	// index alone, when nothing else filters them: the foreign key
-	// guarantees each member's user, so the join with users adds nothing
-	// but a read per member (a scan of every user on PostgreSQL).
+	// When nothing else filters them, a partner's users are as many as
+	// its member_count (kept with the memberships: one row's read, not a
+	// count that grows with the partner; 0 for a missing partner), and a
+	// portal's are counted from the membership index alone: the foreign
+	// key guarantees each member's user, so the join with users adds
+	// nothing but a read per member (a scan of every user on PostgreSQL).
 	switch {
 	case f.Search != "" || f.Status != "":
 	case f.PartnerID != uuid.Nil && f.PortalID == uuid.Nil:
-		spec.count = "SELECT count(*) FROM partner_members pm WHERE pm.partner_id = ?"
+		spec.count = "SELECT coalesce((SELECT member_count FROM partners WHERE id = ?), 0)"
 		spec.countArgs = []any{s.id(f.PartnerID)}
 	case f.PortalID != uuid.Nil && f.PartnerID == uuid.Nil:
 		spec.count = "SELECT count(*) FROM portal_members m WHERE m.portal_id = ?"

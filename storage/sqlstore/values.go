@@ -29,6 +29,12 @@ func (s *Store) nullID(u uuid.UUID) any {
 	return s.id(u)
 }
 
+// scanID reads a row of one UUID column (for collect).
+func scanID(sc scanner) (uuid.UUID, error) {
+	var id uuid.UUID
+	return id, sc.Scan(idCol{&id})
+}
+
 // ids encodes a list of UUIDs.
 func (s *Store) ids(us []uuid.UUID) []any {
 	out := make([]any, len(us))

@@ -28,7 +28,7 @@ const viewKinds = "CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT
 // num index, partner_members_user_idx, portal_members_user_idx and
 // team_members_user_idx.
 const userViewQuery = "SELECT " + userCols + ", x.k, " +
-	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, " +
+	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, pp.member_count, " +
 	"m.portal_id, p.partner_id, " +
 	"t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version, " +
 	"CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END " +
@@ -56,12 +56,13 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 			pid, portal, owner, tid uuid.UUID
 			tpartner                uuid.UUID
 			pnum, pver, tnum, tver  sql.NullInt64
+			pmembers                sql.NullInt64
 			pname, tname            string
 			tdef                    sql.NullBool
 			pc, pu, tc, tu          *time.Time
 		)
 		rec, err := s.scanUser(withExtra{rows, []any{&k,
-			idCol{&pid}, &pnum, textCol{&pname}, s.ntc(&pc), s.ntc(&pu), &pver,
+			idCol{&pid}, &pnum, textCol{&pname}, s.ntc(&pc), s.ntc(&pu), &pver, &pmembers,
 			idCol{&portal}, idCol{&owner},
 			idCol{&tid}, &tnum, idCol{&tpartner}, textCol{&tname}, &tdef, s.ntc(&tc), s.ntc(&tu), &tver,
 			&all}})
@@ -71,7 +72,7 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 		v.User, v.HoldsAll, found = rec, all == 1, true
 		switch {
 		case k == 1 && pid != uuid.Nil && pc != nil && pu != nil:
-			v.Partners = append(v.Partners, storage.PartnerRecord{ID: pid, Num: pnum.Int64, Name: pname, CreatedAt: *pc, UpdatedAt: *pu, Version: pver.Int64})
+			v.Partners = append(v.Partners, storage.PartnerRecord{ID: pid, Num: pnum.Int64, Name: pname, CreatedAt: *pc, UpdatedAt: *pu, Version: pver.Int64, MemberCount: pmembers.Int64})
 			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePartner, ID: pid, Num: pnum.Int64})
 		case k == 2 && portal != uuid.Nil:
 			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: owner})

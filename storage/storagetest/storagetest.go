@@ -37,7 +37,7 @@ type test struct {
 // Run runs the whole conformance suite. newStore must return a new, empty
 // store on every call; subtests run in parallel.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
-	groups := [][]test{userTests, partnerTests, portalTests, permissionTests, eventTests, outboxTests, txTests, lockTests, limitTests, viewTests}
+	groups := [][]test{userTests, partnerTests, portalTests, permissionTests, eventTests, outboxTests, txTests, lockTests, limitTests, viewTests, memberCountTests}
 	for _, g := range groups {
 		for _, tc := range g {
 			t.Run(tc.name, func(t *testing.T) {

@@ -47,6 +47,7 @@ func writeWorld(s storage.Store, t *testing.T, n int) (w world, err error) {
 		func() error { return s.CreateUser(ctx, &w.user) },
 		func() error { return s.CreatePartner(ctx, &w.partner) },
 		func() error {
+			w.partner.MemberCount = 1 // the user joins it
 			return s.AddPartnerMember(ctx, storage.PartnerMemberRecord{PartnerID: w.partner.ID, UserID: w.user.ID, CreatedAt: now()})
 		},
 		func() error { w.team = newTeam(w.partner.ID, "All"); return s.CreateTeam(ctx, &w.team) },
