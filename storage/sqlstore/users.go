@@ -144,7 +144,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		}
 		term := fold(f.Search)
 		if s.d.SearchIndex != nil {
-			cond, args, err := s.d.SearchIndex(ctx, s.q, term)
+			cond, args, err := s.d.SearchIndex(ctx, cachedQuerier{s}, term)
 			if err != nil {
 				return emptyPage[storage.UserRecord](p), s.wrap(err, "user", "")
 			}
