@@ -204,6 +204,8 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.count = "SELECT count(*) FROM portal_members m WHERE m.portal_id = ?"
 		spec.countArgs = []any{s.id(f.PortalID)}
 	}
+	// A list from the index is short: its total comes with the page.
+	spec.windowTotal = indexed
 	if len(spec.where) > 0 && s.d.PlanPerQuery != nil {
 		spec.lead = []any{s.d.PlanPerQuery}
 	}

@@ -87,7 +87,8 @@ type searchPerson struct{ first, last, email string }
 // and checks each term against the definition of search: a user matches
 // when the lower-cased first name, last name or email contains the
 // lower-cased term. It checks alone and within the partner, the first
-// page with its total and every keyset page of one.
+// page with its total, every keyset page of one, and numbered pages with
+// their total (the second, and one past the end).
 func checkSearches(t *testing.T, s storage.Store, people []searchPerson, terms []string) {
 	is := is.New(t)
 	ctx := t.Context()
@@ -143,6 +144,12 @@ func checkSearches(t *testing.T, s storage.Store, people []searchPerson, terms [
 				}
 			}
 			is.Equal(got, exp) // keyset pages hold the same users in id order
+			for _, page := range []int{2, len(exp) + 2} {
+				p, err := s.ListUsers(ctx, f, userkit.PageRequest{Page: page, Limit: 1, Total: true})
+				is.NoErr(err)                                                                  // numbered page of a search
+				is.Equal(p.Total, len(exp))                                                    // counts every match, on a page past the end too
+				is.Equal(ids(p.Items, userID), exp[min(page-1, len(exp)):min(page, len(exp))]) // and holds the page's user
+			}
 		}
 	}
 }
