@@ -277,9 +277,12 @@ func tailMatch(ctx context.Context, q sqlstore.Querier, term string) (nums []int
 }
 
 // tailQuery lists the users whose email tail key is in [?, ?), then those
-// of users_search_at_idx, at most ? of them.
-const tailQuery = "SELECT num FROM users WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
-	"UNION ALL SELECT num FROM users WHERE " + atOutside + " LIMIT ?"
+// of users_search_at_idx, at most ? of them. INDEXED BY holds the plan to
+// the two indexes (without statistics SQLite would rather scan a
+// covering index than trust the partial one to be small), and makes the
+// query fail rather than scan should they not match the migration.
+const tailQuery = "SELECT num FROM users INDEXED BY users_email_tail_idx WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
+	"UNION ALL SELECT num FROM users INDEXED BY users_search_at_idx WHERE " + atOutside + " LIMIT ?"
 
 // bytesEnd returns the least byte string greater than every string that
 // starts with b (b with its last byte below 0xff incremented and what
