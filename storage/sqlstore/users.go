@@ -62,6 +62,7 @@ func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 		return err
 	}
 	rec.Num = num
+	s.noteCreated(ctx)
 	return nil
 }
 
