@@ -209,20 +209,18 @@ const maxIndexed = 2000
 // cannot serve terms shorter than three characters (no trigram), nor text
 // with NUL or invalid UTF-8 (FTS5 reads its query as C text), so those
 // keep the scan too. A term shaped like an email address goes to the
-// email tail index first (tailMatch), which lists the same candidates and
+// email tail index instead (tailCond), which finds the same candidates
 // more cheaply.
 func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, []any, error) {
 	if utf8.RuneCountInString(term) < 3 || !utf8.ValidString(term) || strings.IndexByte(term, 0) >= 0 {
 		return "", nil, nil
 	}
-	nums, ok, err := tailMatch(ctx, q, term)
+	if cond, args, ok := tailCond(term); ok {
+		return cond, args, nil
+	}
+	nums, err := ftsMatch(ctx, q, distinctive(term))
 	if err != nil {
 		return "", nil, err
-	}
-	if !ok {
-		if nums, err = ftsMatch(ctx, q, distinctive(term)); err != nil {
-			return "", nil, err
-		}
 	}
 	if len(nums) > maxIndexed {
 		// The distinctive trigrams were not rare enough: the whole
@@ -252,37 +250,38 @@ const (
 		"instr(substr(CAST(email_norm AS BLOB), instr(CAST(email_norm AS BLOB), x'40') + 1), x'40') > 0"
 )
 
-// tailMatch finds the candidates of a term with an '@' and at least
-// tailBytes bytes before it (a whole email address, typically) through
-// the email tail index, which FTS5 can only do by reading the posting
-// lists of the term's trigrams (most of the cost of such a search).
-// An address with one '@' that holds the term has the term's '@' as its
-// own, so its last tailBytes bytes before the '@' and what follows start
-// with the term's: a range of the index. The users whose name holds an
-// '@' or whose address holds two are added from their partial index.
-// Like ftsMatch it returns at most maxIndexed+1 nums; ok is false when
-// the term has no such shape.
-func tailMatch(ctx context.Context, q sqlstore.Querier, term string) (nums []int64, ok bool, err error) {
+// tailCond narrows a term with an '@' and at least tailBytes bytes
+// before it (a whole email address, typically) with the email tail
+// index, which FTS5 could only do by reading the posting lists of the
+// term's trigrams (most of the cost of such a search). An address with
+// one '@' that holds the term has the term's '@' as its own, so its last
+// tailBytes bytes before the '@' and what follows start with the term's:
+// a range of the index. The users whose name holds an '@' or whose
+// address holds two are added from their partial index. The candidates
+// are the addresses that share the end of the local part and the domain,
+// a handful, so they are listed by a subquery of the page's own query
+// rather than read first (one statement fewer). ok is false when the term
+// has no such shape.
+func tailCond(term string) (cond string, args []any, ok bool) {
 	at := strings.IndexByte(term, '@')
 	if at < tailBytes {
-		return nil, false, nil
+		return "", nil, false
 	}
 	from := []byte(term[at-tailBytes:])
 	to, ok := bytesEnd(from)
 	if !ok {
-		return nil, false, nil
+		return "", nil, false
 	}
-	nums, err = collectNums(ctx, q, tailQuery, from, to, maxIndexed+1)
-	return nums, err == nil, err
+	return "u.num IN (" + tailQuery + ")", []any{from, to}, true
 }
 
 // tailQuery lists the users whose email tail key is in [?, ?), then those
-// of users_search_at_idx, at most ? of them. INDEXED BY holds the plan to
-// the two indexes (without statistics SQLite would rather scan a
-// covering index than trust the partial one to be small), and makes the
-// query fail rather than scan should they not match the migration.
+// of users_search_at_idx. INDEXED BY holds the plan to the two indexes
+// (without statistics SQLite would rather scan a covering index than
+// trust the partial one to be small), and makes the query fail rather
+// than scan should they not match the migration.
 const tailQuery = "SELECT num FROM users INDEXED BY users_email_tail_idx WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
-	"UNION ALL SELECT num FROM users INDEXED BY users_search_at_idx WHERE " + atOutside + " LIMIT ?"
+	"UNION ALL SELECT num FROM users INDEXED BY users_search_at_idx WHERE " + atOutside
 
 // bytesEnd returns the least byte string greater than every string that
 // starts with b (b with its last byte below 0xff incremented and what
