@@ -234,7 +234,7 @@ func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) ([]stri
 		return []string{}, nil
 	}
 	q, args := "SELECT login_name FROM users WHERE login_name >= ?", []any{prefix}
-	if end, ok := prefixEnd(prefix); ok {
+	if end, ok := PrefixEnd(prefix); ok {
 		q += " AND login_name < ?"
 		args = append(args, end)
 	}
@@ -254,11 +254,11 @@ func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) ([]stri
 	return out, nil
 }
 
-// prefixEnd returns the least valid UTF-8 string greater than every string
+// PrefixEnd returns the least valid UTF-8 string greater than every string
 // that starts with prefix, in byte order: prefix with its last rune
 // incremented. ok is false when there is none (empty prefix, or only
 // U+10FFFF), or when prefix is not valid UTF-8.
-func prefixEnd(prefix string) (string, bool) {
+func PrefixEnd(prefix string) (string, bool) {
 	if !utf8.ValidString(prefix) {
 		return "", false
 	}
