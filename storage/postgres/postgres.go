@@ -182,7 +182,9 @@ func quoteIdent(s string) string {
 const maxIndexed = 2000
 
 // searchIndex narrows a search for a term with an '@' (a whole or partial
-// email address) by the address's local part. pg_trgm's GIN index cannot
+// email address) by the address's local part: with six characters or
+// more before the '@', by a range of the email tail index (tailQuery);
+// with fewer, as follows. pg_trgm's GIN index cannot
 // weigh trigrams: "email_norm LIKE '%user1@example.com%'" reads the
 // posting list of every trigram of the term, and those of the domain
 // ("exa", "com", ...) hold nearly every user. The local part's trigrams
@@ -198,6 +200,12 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	at := strings.IndexByte(term, '@')
 	if at < 0 || utf8.RuneCountInString(term[:at]) < 3 {
 		return "", nil, nil
+	}
+	if rs := []rune(term[:at]); len(rs) >= tailRunes {
+		from := string(rs[len(rs)-tailRunes:]) + term[at:]
+		if to, ok := sqlstore.PrefixEnd(from); ok {
+			return "u.id IN (" + tailQuery + ")", []any{from, to}, nil
+		}
 	}
 	rows, err := q.QueryContext(ctx, "SELECT id::text FROM users WHERE email_norm LIKE $1 ESCAPE '!' "+
 		"OR first_name_norm LIKE $2 ESCAPE '!' OR last_name_norm LIKE $2 ESCAPE '!' LIMIT $3",
@@ -222,6 +230,28 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	}
 	return "u.id = ANY(CAST(? AS uuid[]))", []any{"{" + strings.Join(ids, ",") + "}"}, nil
 }
+
+// tailRunes is how many characters before an address's '@' the key of
+// users_email_tail_idx keeps (migration 0045); emailTail is that key and
+// atOutside the predicate of users_search_at_idx, written as in the
+// migration so that the planner matches them to the indexes.
+const (
+	tailRunes = 6
+	emailTail = "substr(email_norm, greatest(strpos(email_norm, '@') - 6, 1))"
+	atOutside = "strpos(first_name_norm, '@') > 0 OR strpos(last_name_norm, '@') > 0 OR " +
+		"strpos(substr(email_norm, strpos(email_norm, '@') + 1), '@') > 0"
+)
+
+// tailQuery lists the candidates of a term with at least tailRunes
+// characters before its '@': an address with one '@' that holds the term
+// has the term's '@' as its own, so its last tailRunes characters before
+// the '@' and what follows start with the term's, a range [?, ?) of
+// users_email_tail_idx (by bytes: the column is COLLATE "C"); the users
+// whose name holds an '@' or whose address holds two come from
+// users_search_at_idx. They are a handful, so the page's own query lists
+// them (no statement of their own), and the store's exact test decides.
+const tailQuery = "SELECT id FROM users WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
+	"UNION ALL SELECT id FROM users WHERE " + atOutside
 
 // core returns the window of at most five runes of s whose characters are
 // the rarest in names and addresses: digits, then letters outside ASCII,

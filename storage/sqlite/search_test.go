@@ -137,3 +137,58 @@ func TestSearchIndexChoosesPlan(t *testing.T) {
 	is.Equal(p.Total, many)              // counts every match
 	is.Equal(p.Items[0].LoginName, "c0") // in id order
 }
+
+// TestSearchEmailTail: a term with an '@' and at least six bytes before it
+// takes its candidates from the email tail index (and the partial index
+// of users it cannot speak for), never from FTS5, and finds every match,
+// including in addresses PostgreSQL could not store: a NUL or invalid
+// UTF-8 before the local part the term holds.
+func TestSearchEmailTail(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	ctx := context.Background()
+	s := sqltest.SQLiteTarget.Store(t)
+	q := s.DB()
+
+	rows, err := q.QueryContext(ctx, "EXPLAIN QUERY PLAN "+sqlite.TailQuery, []byte("nalund@x.com"), []byte("nalund@x.con"))
+	is.NoErr(err)
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		is.NoErr(rows.Scan(&id, &parent, &unused, &detail))
+		plan = append(plan, detail)
+	}
+	is.NoErr(rows.Err())
+	is.NoErr(rows.Close())
+	joined := strings.Join(plan, "\n")
+	is.True(strings.Contains(joined, "SEARCH users USING COVERING INDEX users_email_tail_idx (<expr>>? AND <expr><?)")) // a range of the tail index
+	is.True(strings.Contains(joined, "SCAN users USING INDEX users_search_at_idx"))                                     // and the partial index
+
+	anna := newUser(t, s, "anna", "Anna", "Lund", "annalund@x.com")
+	odd := newUser(t, s, "odd", "Z@Z", "Odd", "odd@x.com")
+	newUser(t, s, "other", "Other", "Lund", "otherlund@x.com")
+	cond, args, err := sqlite.Dialect.SearchIndex(ctx, q, "annalund@x.com")
+	is.NoErr(err)                                                         // a whole address
+	is.Equal(cond, "u.num IN ("+sqlite.TailQuery+")")                     // is narrowed by the tail index
+	is.Equal(args, []any{[]byte("nalund@x.com"), []byte("nalund@x.con")}) // to the range of its last six bytes before the '@' and its domain
+	var nums []int64
+	rows, err = q.QueryContext(ctx, "SELECT num FROM users u WHERE "+cond, args...)
+	is.NoErr(err)
+	for rows.Next() {
+		var n int64
+		is.NoErr(rows.Scan(&n))
+		nums = append(nums, n)
+	}
+	is.NoErr(rows.Err())
+	is.NoErr(rows.Close())
+	is.Equal(nums, []int64{anna.Num, odd.Num}) // its candidates: that user, and the one with an '@' in a name, which FTS5 would not list
+
+	nul := newUser(t, s, "nul", "Nul", "Byte", "a\x00annalund@x.com")
+	bad := newUser(t, s, "bad", "Bad", "Bytes", "\x80\xffannalund@x.com")
+	two := newUser(t, s, "two", "Two", "At", "b@annalund@x.com")
+	newUser(t, s, "short", "Short", "Local", "lund@x.com")
+	is.Equal(logins(t, s, "ANNALUND@x.com"), []string{anna.LoginName, nul.LoginName, bad.LoginName, two.LoginName}) // every address that holds it
+	is.Equal(logins(t, s, "lund@x.com"), []string{"anna", "other", "nul", "bad", "two", "short"})                   // a short local part goes to FTS5, same answer
+	is.Equal(logins(t, s, "z@z"), []string{"odd"})                                                                  // the name with an '@'
+}

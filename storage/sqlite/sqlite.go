@@ -216,10 +216,15 @@ const maxIndexed = 2000
 // are more, it leaves the term to the instr() scan in id order. The index
 // cannot serve terms shorter than three characters (no trigram), nor text
 // with NUL or invalid UTF-8 (FTS5 reads its query as C text), so those
-// keep the scan too.
+// keep the scan too. A term shaped like an email address goes to the
+// email tail index instead (tailCond), which finds the same candidates
+// more cheaply.
 func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, []any, error) {
 	if utf8.RuneCountInString(term) < 3 || !utf8.ValidString(term) || strings.IndexByte(term, 0) >= 0 {
 		return "", nil, nil
+	}
+	if cond, args, ok := tailCond(term); ok {
+		return cond, args, nil
 	}
 	nums, err := ftsMatch(ctx, q, distinctive(term))
 	if err != nil {
@@ -242,10 +247,73 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	return "u.num IN (SELECT value FROM json_each(?))", []any{string(list)}, nil
 }
 
+// tailBytes is how many bytes before an address's '@' the key of
+// users_email_tail_idx keeps (migration 0045); emailTail is that key and
+// atOutside the condition of users_search_at_idx, written as in the
+// migration so that SQLite matches them to the indexes.
+const (
+	tailBytes = 6
+	emailTail = "substr(CAST(email_norm AS BLOB), max(instr(CAST(email_norm AS BLOB), x'40') - 6, 1))"
+	atOutside = "instr(first_name_norm, '@') > 0 OR instr(last_name_norm, '@') > 0 OR " +
+		"instr(substr(CAST(email_norm AS BLOB), instr(CAST(email_norm AS BLOB), x'40') + 1), x'40') > 0"
+)
+
+// tailCond narrows a term with an '@' and at least tailBytes bytes
+// before it (a whole email address, typically) with the email tail
+// index, which FTS5 could only do by reading the posting lists of the
+// term's trigrams (most of the cost of such a search). An address with
+// one '@' that holds the term has the term's '@' as its own, so its last
+// tailBytes bytes before the '@' and what follows start with the term's:
+// a range of the index. The users whose name holds an '@' or whose
+// address holds two are added from their partial index. The candidates
+// are the addresses that share the end of the local part and the domain,
+// a handful, so they are listed by a subquery of the page's own query
+// rather than read first (one statement fewer). ok is false when the term
+// has no such shape.
+func tailCond(term string) (cond string, args []any, ok bool) {
+	at := strings.IndexByte(term, '@')
+	if at < tailBytes {
+		return "", nil, false
+	}
+	from := []byte(term[at-tailBytes:])
+	to, ok := bytesEnd(from)
+	if !ok {
+		return "", nil, false
+	}
+	return "u.num IN (" + tailQuery + ")", []any{from, to}, true
+}
+
+// tailQuery lists the users whose email tail key is in [?, ?), then those
+// of users_search_at_idx. INDEXED BY holds the plan to the two indexes
+// (without statistics SQLite would rather scan a covering index than
+// trust the partial one to be small), and makes the query fail rather
+// than scan should they not match the migration.
+const tailQuery = "SELECT num FROM users INDEXED BY users_email_tail_idx WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
+	"UNION ALL SELECT num FROM users INDEXED BY users_search_at_idx WHERE " + atOutside
+
+// bytesEnd returns the least byte string greater than every string that
+// starts with b (b with its last byte below 0xff incremented and what
+// follows dropped); ok is false when b is all 0xff, which no valid UTF-8
+// holds.
+func bytesEnd(b []byte) (end []byte, ok bool) {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			end = append(append([]byte(nil), b[:i]...), b[i]+1)
+			return end, true
+		}
+	}
+	return nil, false
+}
+
 // ftsMatch returns the rowids of at most maxIndexed+1 rows that match the
 // FTS5 query.
 func ftsMatch(ctx context.Context, q sqlstore.Querier, query string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?", query, maxIndexed+1)
+	return collectNums(ctx, q, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?", query, maxIndexed+1)
+}
+
+// collectNums runs a query of one integer column and returns its values.
+func collectNums(ctx context.Context, q sqlstore.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func (s *Store) LoginNamesWithPrefixes(ctx context.Context, prefixes []string) (
 		args := make([]any, 0, 2*len(chunk))
 		for i, p := range chunk {
 			args = append(args, p)
-			if end, ok := prefixEnd(p); ok {
+			if end, ok := PrefixEnd(p); ok {
 				conds[i] = "(login_name >= ? AND login_name < ?)"
 				args = append(args, end)
 			} else {

@@ -56,8 +56,9 @@ type Dialect struct {
 	// index cannot serve the text, or the scan is the faster plan). It may
 	// read the database through q, the store's connection or transaction.
 	// The Contains test is applied as well, so the index only has to find
-	// every match, and results stay exact. SQLite uses its FTS5 trigram
-	// table.
+	// every match, and results stay exact. SQLite uses an index of email
+	// addresses for terms shaped like one and its FTS5 trigram table for
+	// the rest; PostgreSQL its trigram indexes for terms with an '@'.
 	SearchIndex func(ctx context.Context, q Querier, s string) (cond string, args []any, err error)
 
 	// PlanPerQuery, when set, is passed as the first argument of the

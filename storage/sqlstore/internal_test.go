@@ -37,7 +37,7 @@ func TestPrefixEnd(t *testing.T) {
 		{"a\xff", "", false},       // nor for invalid UTF-8
 		{"é", "ê", true},           // multi-byte
 	} {
-		got, ok := prefixEnd(c.in)
+		got, ok := PrefixEnd(c.in)
 		is.Equal(ok, c.ok)    // has an upper bound
 		is.Equal(got, c.want) // the bound
 		if ok {

@@ -30,7 +30,20 @@ type listSpec struct {
 	// index alone for a partner's or a portal's users).
 	count     string
 	countArgs []any
+	// windowTotal, when set, has a page without a keyset cursor carry
+	// the total in each row (count(*) OVER ()), one statement instead of
+	// two: for matches that are few and already listed (an indexed
+	// search), counting them is no more work than finding the page.
+	windowTotal bool
 }
+
+// totalScanner scans the total a window count appends to each row.
+type totalScanner struct {
+	scanner
+	total *int
+}
+
+func (t totalScanner) Scan(dest ...any) error { return t.scanner.Scan(append(dest, t.total)...) }
 
 // afterID decodes a UUID cursor. An empty cursor is the first page.
 func (s *Store) afterID(after string) (any, error) {
@@ -52,12 +65,17 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 
 	where := spec.where
 	args := append(append([]any(nil), spec.lead...), spec.args...)
-	if p.Total {
-		q, cargs := "SELECT count(*) FROM "+spec.from+whereClause(where), args
+	filterArgs := args // before the cursor, LIMIT and OFFSET are appended
+	count := func() error {
+		q, cargs := "SELECT count(*) FROM "+spec.from+whereClause(spec.where), filterArgs
 		if spec.count != "" {
 			q, cargs = spec.count, spec.countArgs
 		}
-		if err := s.queryRow(ctx, q, cargs...).Scan(&page.Total); err != nil {
+		return s.queryRow(ctx, q, cargs...).Scan(&page.Total)
+	}
+	window := p.Total && spec.windowTotal && (p.Page > 0 || spec.after == nil)
+	if p.Total && !window {
+		if err := count(); err != nil {
 			return page, s.wrap(err, spec.what, "")
 		}
 	}
@@ -72,7 +90,11 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 	}
 	// LIMIT and OFFSET are parameters, so that every page of a list is
 	// one prepared statement.
-	q := "SELECT " + spec.cols + " FROM " + spec.from + whereClause(where) +
+	cols := spec.cols
+	if window {
+		cols += ", count(*) OVER ()"
+	}
+	q := "SELECT " + cols + " FROM " + spec.from + whereClause(where) +
 		" ORDER BY " + spec.key + order + " LIMIT ?"
 	args = append(args, int64(p.Limit+1))
 	if off := p.Offset(); p.Page > 0 && off > 0 {
@@ -84,8 +106,12 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 		return page, s.wrap(err, spec.what, "")
 	}
 	defer rows.Close()
+	var sc scanner = rows
+	if window {
+		sc = totalScanner{rows, &page.Total}
+	}
 	for rows.Next() {
-		it, err := scan(rows)
+		it, err := scan(sc)
 		if err != nil {
 			return page, s.wrap(err, spec.what, "")
 		}
@@ -93,6 +119,16 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 	}
 	if err := rows.Err(); err != nil {
 		return page, s.wrap(err, spec.what, "")
+	}
+	if window && len(page.Items) == 0 {
+		// No row to carry the total: none at all on the first page,
+		// but a page past the end still has its matches counted.
+		page.Total = 0
+		if off := p.Offset(); p.Page > 0 && off > 0 {
+			if err := count(); err != nil {
+				return page, s.wrap(err, spec.what, "")
+			}
+		}
 	}
 	if len(page.Items) > p.Limit {
 		page.Items = page.Items[:p.Limit]

@@ -259,7 +259,7 @@ func (s *Store) ListEvents(ctx context.Context, f storage.EventFilter, p userkit
 		// action index, which every dialect orders by bytes: no LIKE
 		// pattern to escape.
 		if strings.HasSuffix(f.Action, ".") {
-			end, _ := prefixEnd(f.Action) // a prefix ending in "." always has one
+			end, _ := PrefixEnd(f.Action) // a prefix ending in "." always has one
 			spec.where = append(spec.where, "action >= ?", "action < ?")
 			spec.args = append(spec.args, f.Action, end)
 		} else {

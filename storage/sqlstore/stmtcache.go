@@ -115,3 +115,21 @@ func (s *Store) stmt(ctx context.Context, query string, args []any) *sql.Stmt {
 	}
 	return s.sqlTx.StmtContext(ctx, st)
 }
+
+// cachedQuerier is the store as a Querier whose statements go through its
+// statement cache, for the dialect's hooks that read the database
+// (SearchIndex): their query texts are fixed too, and parsing them again
+// on every search cost as much as running them.
+type cachedQuerier struct{ s *Store }
+
+func (c cachedQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.s.exec(ctx, query, args...)
+}
+
+func (c cachedQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.s.query(ctx, query, args...)
+}
+
+func (c cachedQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.s.queryRow(ctx, query, args...)
+}

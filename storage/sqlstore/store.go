@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/userkit/userkit"
@@ -37,6 +38,10 @@ type Store struct {
 	// pending collects, in a transaction, the queries to prepare once it
 	// has ended (see stmtCache).
 	pending *pending
+	// created counts the users created one at a time since the planner's
+	// statistics were last refreshed (see noteCreated); shared by the
+	// store and its transactions.
+	created *atomic.Int64
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -44,7 +49,7 @@ var _ storage.Store = (*Store)(nil)
 // New returns a Store over db in dialect d. Adapter packages call it; hosts
 // call the adapter's New.
 func New(db *sql.DB, d *Dialect) *Store {
-	return &Store{db: db, q: db, d: d, stmts: newStmtCache(db)}
+	return &Store{db: db, q: db, d: d, stmts: newStmtCache(db), created: new(atomic.Int64)}
 }
 
 // DB returns the database the store was made with.
@@ -95,7 +100,7 @@ func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err
 		return s.wrap(err, "begin transaction", "")
 	}
 	committed := false
-	txs := &Store{db: s.db, q: tx, d: s.d, tx: true, stmts: s.stmts, sqlTx: tx, pending: &pending{}}
+	txs := &Store{db: s.db, q: tx, d: s.d, tx: true, stmts: s.stmts, sqlTx: tx, pending: &pending{}, created: s.created}
 	defer func() {
 		if !committed {
 			_ = tx.Rollback() // the error that got us here matters more
@@ -114,7 +119,40 @@ func (s *Store) runTx(ctx context.Context, fn func(tx storage.Store) error) (err
 		}
 		return s.wrap(err, "commit", "")
 	}
+	s.refreshStats(ctx)
 	return nil
+}
+
+// optimizeEvery is how many users created one at a time (CreateUser) make
+// the store refresh the planner's statistics (Optimize). A pool keeps its
+// SQLite connections open for good, so the refresh each connection runs
+// when it opens (sqlite.DSNParams) never sees a table that grows through
+// sign-ups afterwards; without statistics SQLite picks plans by guesswork
+// (a peer measured without them took over 30 s to find one email).
+// "PRAGMA optimize" costs next to nothing when they are current.
+const optimizeEvery = 1000
+
+// noteCreated counts users created one at a time, and refreshes the
+// statistics when enough were, at once outside a transaction and after
+// the commit inside one (runTx).
+func (s *Store) noteCreated(ctx context.Context) {
+	if s.created == nil || s.d.Optimize == "" {
+		return
+	}
+	s.created.Add(1)
+	if !s.tx {
+		s.refreshStats(ctx)
+	}
+}
+
+// refreshStats runs Optimize on the pool when optimizeEvery users have
+// been created since the last time. Its error is dropped: the write it
+// follows has committed, and stale statistics cost time, not results.
+func (s *Store) refreshStats(ctx context.Context) {
+	if s.created == nil || s.created.Load() < optimizeEvery || s.created.Swap(0) < optimizeEvery {
+		return
+	}
+	_, _ = s.db.ExecContext(context.WithoutCancel(ctx), s.d.Optimize)
 }
 
 // ended is the error of a transaction whose ctx ended (the client went

@@ -62,6 +62,7 @@ func (s *Store) CreateUser(ctx context.Context, rec *storage.UserRecord) error {
 		return err
 	}
 	rec.Num = num
+	s.noteCreated(ctx)
 	return nil
 }
 
@@ -155,7 +156,7 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		}
 		term := fold(f.Search)
 		if s.d.SearchIndex != nil {
-			cond, args, err := s.d.SearchIndex(ctx, s.q, term)
+			cond, args, err := s.d.SearchIndex(ctx, cachedQuerier{s}, term)
 			if err != nil {
 				return emptyPage[storage.UserRecord](p), s.wrap(err, "user", "")
 			}
@@ -217,6 +218,8 @@ func (s *Store) ListUsers(ctx context.Context, f storage.UserFilter, p userkit.P
 		spec.count = "SELECT count(*) FROM portal_members m WHERE m.portal_id = ?"
 		spec.countArgs = []any{s.id(f.PortalID)}
 	}
+	// A list from the index is short: its total comes with the page.
+	spec.windowTotal = indexed
 	if len(spec.where) > 0 && s.d.PlanPerQuery != nil {
 		spec.lead = []any{s.d.PlanPerQuery}
 	}
@@ -244,7 +247,7 @@ func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) ([]stri
 		return []string{}, nil
 	}
 	q, args := "SELECT login_name FROM users WHERE login_name >= ?", []any{prefix}
-	if end, ok := prefixEnd(prefix); ok {
+	if end, ok := PrefixEnd(prefix); ok {
 		q += " AND login_name < ?"
 		args = append(args, end)
 	}
@@ -264,11 +267,11 @@ func (s *Store) LoginNamesWithPrefix(ctx context.Context, prefix string) ([]stri
 	return out, nil
 }
 
-// prefixEnd returns the least valid UTF-8 string greater than every string
+// PrefixEnd returns the least valid UTF-8 string greater than every string
 // that starts with prefix, in byte order: prefix with its last rune
 // incremented. ok is false when there is none (empty prefix, or only
 // U+10FFFF), or when prefix is not valid UTF-8.
-func prefixEnd(prefix string) (string, bool) {
+func PrefixEnd(prefix string) (string, bool) {
 	if !utf8.ValidString(prefix) {
 		return "", false
 	}

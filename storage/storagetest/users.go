@@ -27,6 +27,7 @@ var userTests = []test{
 	{"UserListSearch", testUserListSearch},
 	{"UserListHostileSearch", testUserListHostileSearch},
 	{"UserListSearchIndexed", testUserListSearchIndexed},
+	{"UserListSearchEmail", testUserListSearchEmail},
 	{"UserListPartnerIsolation", testUserListPartnerIsolation},
 	{"UserListPortalFilter", testUserListPortalFilter},
 	{"LoginNamesWithPrefix", testLoginNamesWithPrefix},

@@ -1,0 +1,4 @@
+package sqlite
+
+// TailQuery is tailQuery, for the test of its plan.
+const TailQuery = tailQuery
