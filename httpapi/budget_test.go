@@ -121,8 +121,6 @@ var overBudget = map[string]int64{
 	"GET /portal-api/organisations/{organisation_id} admin":                       6,
 	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} partner":     6,
 	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} admin":       6,
-	"GET /v1/partner-portals/{portalId}/users partner":                            8,
-	"GET /v1/partner-portals/{portalId}/users admin":                              7,
 }
 
 // writeBudget is what each write needs, counted with a key holding

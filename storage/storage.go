@@ -324,3 +324,12 @@ type MemberViewReader interface {
 	// NotFound when the user is not a member (or either is missing).
 	MemberView(ctx context.Context, portalID, userID uuid.UUID) (MemberView, error)
 }
+
+// MemberPageReader is implemented by stores that read a page of a
+// portal's members, each with its portal and user, in one statement
+// (issue 9: a list page costs the same whatever it holds).
+type MemberPageReader interface {
+	// MemberViewPage pages the portal's members as ListPortalMembers
+	// does, each as a MemberView; a missing portal is an empty page.
+	MemberViewPage(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[MemberView], error)
+}

@@ -6,12 +6,14 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
 
 var (
 	_ storage.UserViewReader   = (*Store)(nil)
 	_ storage.MemberViewReader = (*Store)(nil)
+	_ storage.MemberPageReader = (*Store)(nil)
 )
 
 // UserViewByNum implements storage.UserViewReader.
@@ -56,6 +58,17 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (v s
 		return nil
 	})
 	return v, err
+}
+
+// MemberViewPage implements storage.MemberPageReader.
+func (s *Store) MemberViewPage(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (out userkit.Page[storage.MemberView], err error) {
+	err = s.read(ctx, func(d *data) (err error) {
+		out, err = membersPage(d, portalID, p, func(m storage.PortalMemberRecord) storage.MemberView {
+			return storage.MemberView{Portal: d.portals[portalID], Member: m, User: d.users[m.UserID].record()}
+		}, func(v storage.MemberView) string { return v.Member.ID.String() })
+		return err
+	})
+	return out, err
 }
 
 // partnersOfUser lists the user's partners in the order they were joined.

@@ -339,10 +339,8 @@ func (s *Store) RemovePortalMember(ctx context.Context, portalID, userID uuid.UU
 
 // ListPortalMembers implements storage.PortalStore.
 func (s *Store) ListPortalMembers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[storage.PortalMemberRecord], error) {
-	spec := listSpec{what: "portal membership", cols: memberCols, from: "portal_members m", key: "m.id",
-		where: []string{"m.portal_id = ?"}, args: []any{s.id(portalID)}}
-	var err error
-	if spec.after, err = s.afterID(p.After); err != nil {
+	spec, err := s.membersSpec(portalID, p)
+	if err != nil {
 		return emptyPage[storage.PortalMemberRecord](p), err
 	}
 	page, err := list(ctx, s, spec, p, s.scanMember, func(r storage.PortalMemberRecord) string { return r.ID.String() })
@@ -350,6 +348,15 @@ func (s *Store) ListPortalMembers(ctx context.Context, portalID uuid.UUID, p use
 		return page, err
 	}
 	return page, s.loadMemberDetails(ctx, page.Items)
+}
+
+// membersSpec is the list of the portal's memberships, from p's cursor.
+func (s *Store) membersSpec(portalID uuid.UUID, p userkit.PageRequest) (listSpec, error) {
+	spec := listSpec{what: "portal membership", cols: memberCols, from: "portal_members m", key: "m.id",
+		where: []string{"m.portal_id = ?"}, args: []any{s.id(portalID)}}
+	var err error
+	spec.after, err = s.afterID(p.After)
+	return spec, err
 }
 
 // PortalsOfUser implements storage.PortalStore.

@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
 
 var (
 	_ storage.UserViewReader   = (*Store)(nil)
 	_ storage.MemberViewReader = (*Store)(nil)
+	_ storage.MemberPageReader = (*Store)(nil)
 )
 
 // The one-statement views of one user (issue 9). A row of the user (or
@@ -95,28 +97,72 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 	return v, nil
 }
 
-// memberViewQuery is the membership with its portal and user and, per
-// row, one role (k = 1), attribute (k = 2) or attribute value (k = 3), in
-// position order; through the portal_members (portal_id, user_id) key and
-// the child tables' member_id keys.
-const memberViewQuery = "SELECT " + userCols + ", " + portalCols + ", " + memberCols + ", x.k, " +
-	"r.position, r.role_id, a.position, a.attribute_id, v.position, v.value " +
-	"FROM portal_members m JOIN portals p ON p.id = m.portal_id JOIN users u ON u.id = m.user_id " + viewKinds +
-	"LEFT JOIN portal_member_roles r ON x.k = 1 AND r.member_id = m.id " +
-	"LEFT JOIN portal_member_attrs a ON x.k = 2 AND a.member_id = m.id " +
-	"LEFT JOIN portal_member_values v ON x.k = 3 AND v.member_id = m.id " +
-	"WHERE m.portal_id = ? AND m.user_id = ? ORDER BY x.k, r.position, a.position, v.position, v.value_pos"
+// memberViewCols and memberViewJoins read memberships (m) with their
+// portal and user and, per row, one role (k = 1), attribute (k = 2) or
+// attribute value (k = 3), through the child tables' member_id keys;
+// memberViewOrder puts each membership's rows in position order.
+const (
+	memberViewCols = "SELECT " + userCols + ", " + portalCols + ", " + memberCols + ", x.k, " +
+		"r.position, r.role_id, a.position, a.attribute_id, v.position, v.value "
+	memberViewJoins = "JOIN portals p ON p.id = m.portal_id JOIN users u ON u.id = m.user_id " + viewKinds +
+		"LEFT JOIN portal_member_roles r ON x.k = 1 AND r.member_id = m.id " +
+		"LEFT JOIN portal_member_attrs a ON x.k = 2 AND a.member_id = m.id " +
+		"LEFT JOIN portal_member_values v ON x.k = 3 AND v.member_id = m.id "
+	memberViewOrder = "x.k, r.position, a.position, v.position, v.value_pos"
+)
+
+// memberViewQuery is one membership, through the portal_members
+// (portal_id, user_id) key.
+const memberViewQuery = memberViewCols + "FROM portal_members m " + memberViewJoins +
+	"WHERE m.portal_id = ? AND m.user_id = ? ORDER BY " + memberViewOrder
 
 // MemberView implements storage.MemberViewReader.
 func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (storage.MemberView, error) {
-	var v storage.MemberView
-	rows, err := s.query(ctx, memberViewQuery, s.id(portalID), s.id(userID))
+	vs, err := s.memberViews(ctx, memberViewQuery, s.id(portalID), s.id(userID))
 	if err != nil {
-		return v, s.wrap(err, "portal membership", "")
+		return storage.MemberView{}, err
+	}
+	if len(vs) == 0 {
+		return storage.MemberView{}, notFound("portal membership")
+	}
+	return vs[0], nil
+}
+
+// MemberViewPage implements storage.MemberPageReader: the page's
+// memberships are chosen as ListPortalMembers chooses them, in a derived
+// table, and read with memberViewJoins.
+func (s *Store) MemberViewPage(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[storage.MemberView], error) {
+	p = p.Normalize()
+	page := userkit.Page[storage.MemberView]{Items: []storage.MemberView{}, Total: -1}
+	spec, err := s.membersSpec(portalID, p)
+	if err != nil {
+		return emptyPage[storage.MemberView](p), err
+	}
+	spec.cols = "m.id"
+	if err := s.count(ctx, spec, p, &page.Total); err != nil {
+		return page, err
+	}
+	ids, args := pageQuery(spec, p)
+	vs, err := s.memberViews(ctx, memberViewCols+"FROM ("+ids+") pg JOIN portal_members m ON m.id = pg.id "+memberViewJoins+
+		"ORDER BY m.id, "+memberViewOrder, args...)
+	if err != nil {
+		return page, err
+	}
+	page.Items = vs
+	cut(&page, p, func(v storage.MemberView) string { return v.Member.ID.String() })
+	return page, nil
+}
+
+// memberViews runs a query of memberViewCols whose rows come membership
+// by membership, and returns the memberships in that order.
+func (s *Store) memberViews(ctx context.Context, query string, args ...any) ([]storage.MemberView, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(err, "portal membership", "")
 	}
 	defer rows.Close()
-	found := false
-	at := map[int64]int{} // attribute position -> index in Attributes
+	out := []storage.MemberView{}
+	var at map[int64]int // attribute position -> index in Attributes, of the last membership
 	for rows.Next() {
 		var (
 			p                storage.PortalRecord
@@ -131,11 +177,13 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (sto
 			idCol{&m.ID}, idCol{&m.PortalID}, idCol{&m.UserID}, &m.Locale, s.ntc(&m.LastLoginAt), s.tc(&m.CreatedAt), s.tc(&m.UpdatedAt), &m.Version,
 			&k, &rpos, idCol{&role}, &apos, idCol{&attr}, &vpos, &value}})
 		if err != nil {
-			return storage.MemberView{}, s.wrap(err, "portal membership", "")
+			return nil, s.wrap(err, "portal membership", "")
 		}
-		if !found {
-			v.User, v.Portal, v.Member, found = u, p, m, true
+		if len(out) == 0 || out[len(out)-1].Member.ID != m.ID {
+			out = append(out, storage.MemberView{User: u, Portal: p, Member: m})
+			at = map[int64]int{}
 		}
+		v := &out[len(out)-1]
 		switch {
 		case k == 1 && rpos.Valid:
 			v.Member.RoleIDs = append(v.Member.RoleIDs, role)
@@ -149,10 +197,7 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (sto
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return storage.MemberView{}, s.wrap(err, "portal membership", "")
+		return nil, s.wrap(err, "portal membership", "")
 	}
-	if !found {
-		return storage.MemberView{}, notFound("portal membership")
-	}
-	return v, nil
+	return out, nil
 }

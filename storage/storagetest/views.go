@@ -15,6 +15,7 @@ import (
 var viewTests = []test{
 	{"UserView", testUserView},
 	{"MemberView", testMemberView},
+	{"MemberViewPage", testMemberViewPage},
 }
 
 func testUserView(t *testing.T, s storage.Store) {
@@ -133,4 +134,66 @@ func testMemberView(t *testing.T, s storage.Store) {
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // not a member
 	_, err = vr.MemberView(ctx, newID(), u.ID)
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such portal
+}
+
+func testMemberViewPage(t *testing.T, s storage.Store) {
+	pr, ok := s.(storage.MemberPageReader)
+	if !ok {
+		t.Skip("store has no MemberPageReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	portal := createPortal(t, s, createPartner(t, s, 1).ID, 1)
+	other := createPortal(t, s, uuid.Nil, 2)
+	r1, r2 := createRole(t, s, portal.ID, "one"), createRole(t, s, portal.ID, "two")
+	a1, a2 := newAttribute(portal.ID, "dept"), newAttribute(portal.ID, "tags")
+	a2.AllowMultipleValues = true
+	is.NoErr(s.CreateAttribute(ctx, &a1))
+	is.NoErr(s.CreateAttribute(ctx, &a2))
+	for i := range 5 {
+		u := createUser(t, s, i+1)
+		m := newMember(portal.ID, u.ID, r2.ID, r1.ID)
+		if i%2 == 0 { // every other member with values, some several
+			m.Attributes = []storage.AttributeValue{{AttributeID: a2.ID, Values: []string{"z", "a"}}, {AttributeID: a1.ID, Values: []string{"Sales"}}}
+		}
+		is.NoErr(s.AddPortalMember(ctx, &m))
+		o := newMember(other.ID, u.ID, createRole(t, s, other.ID, "r"+u.ID.String()).ID)
+		is.NoErr(s.AddPortalMember(ctx, &o))
+	}
+
+	// Every way of paging gives ListPortalMembers's page, each member
+	// with its portal and user.
+	for _, req := range []userkit.PageRequest{
+		{Limit: 2}, {Limit: 2, Total: true}, {Limit: 10}, {Limit: 2, Page: 2, Total: true}, {Limit: 2, Page: 4},
+	} {
+		for {
+			want, err := s.ListPortalMembers(ctx, portal.ID, req)
+			is.NoErr(err)
+			got, err := pr.MemberViewPage(ctx, portal.ID, req)
+			is.NoErr(err)
+			is.Equal(got.Next, want.Next)   // the same cursor
+			is.Equal(got.Total, want.Total) // the same total (-1 unasked)
+			is.Equal(len(got.Items), len(want.Items))
+			for i, v := range got.Items {
+				is.Equal(diff(want.Items[i], v.Member), "") // the membership as ListPortalMembers
+				u, err := s.GetUser(ctx, v.Member.UserID)
+				is.NoErr(err)
+				is.Equal(diff(u, v.User), "")        // its user
+				is.Equal(diff(portal, v.Portal), "") // its portal
+			}
+			if got.Next == "" || req.Page > 0 {
+				break
+			}
+			req.After = got.Next
+		}
+	}
+
+	pg, err := pr.MemberViewPage(ctx, newID(), userkit.PageRequest{Limit: 2, Total: true})
+	is.NoErr(err)
+	is.Equal(len(pg.Items), 0) // no such portal: an empty page
+	is.True(pg.Items != nil)   // empty lists are not nil
+	is.Equal(pg.Total, 0)
+	_, err = pr.MemberViewPage(ctx, portal.ID, userkit.PageRequest{After: "nope"})
+	is.Equal(match(err, userkit.ErrInvalid), "ok") // a cursor that is no ID
 }
