@@ -116,11 +116,6 @@ var overBudget = map[string]int64{
 	"GET /api/internal/v1/partners/{partner_id}/users partner":                    4,
 	"GET /api/internal/v1/partners/{partner_id}/users admin":                      4,
 	"GET /api/internal/v1/partners/{partner_id}/users/{user_id}/partners partner": 4,
-	"GET /api/v1/users/{userId}/permissions admin":                                4,
-	"GET /portal-api/organisations/{organisation_id} partner":                     6,
-	"GET /portal-api/organisations/{organisation_id} admin":                       6,
-	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} partner":     6,
-	"GET /portal-api/organisations/{organisation_id}/teams/{team_id} admin":       6,
 }
 
 // writeBudget is what each write needs, counted with a key holding

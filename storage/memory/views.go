@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -11,9 +12,11 @@ import (
 )
 
 var (
-	_ storage.UserViewReader   = (*Store)(nil)
-	_ storage.MemberViewReader = (*Store)(nil)
-	_ storage.MemberPageReader = (*Store)(nil)
+	_ storage.UserViewReader    = (*Store)(nil)
+	_ storage.MemberViewReader  = (*Store)(nil)
+	_ storage.MemberPageReader  = (*Store)(nil)
+	_ storage.PartnerViewReader = (*Store)(nil)
+	_ storage.RoleListReader    = (*Store)(nil)
 )
 
 // UserViewByNum implements storage.UserViewReader.
@@ -33,11 +36,7 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (v storage.UserVie
 			portal := d.members[m].PortalID
 			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: d.portals[portal].PartnerID})
 		}
-		for g := range d.grantsOf[id] {
-			if rec := d.grants[g]; rec.Action == "*" && rec.ScopeKind == storage.ScopeAll {
-				v.HoldsAll = true
-			}
-		}
+		v.HoldsAll = d.holdsAll(id)
 		v.Teams = d.teamList(children(d.teamsOfUser, id, cmpID))
 		return nil
 	})
@@ -69,6 +68,74 @@ func (s *Store) MemberViewPage(ctx context.Context, portalID uuid.UUID, p userki
 		return err
 	})
 	return out, err
+}
+
+// PartnerViewByNum implements storage.PartnerViewReader.
+func (s *Store) PartnerViewByNum(ctx context.Context, num int64) (v storage.PartnerView, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.partnerByNum[num]
+		if !ok {
+			return notFound("partner")
+		}
+		v.Partner = d.partners[id]
+		v.Teams = d.teamList(children(d.teamsOf, id, cmpID))
+		users := children(d.membersOf, id, cmpID)
+		v.Members = make([]storage.HeldUser, len(users))
+		for i, u := range users {
+			v.Members[i] = storage.HeldUser{User: d.users[u].record(), HoldsAll: d.holdsAll(u)}
+		}
+		return nil
+	})
+	return v, err
+}
+
+// TeamViewByNums implements storage.PartnerViewReader.
+func (s *Store) TeamViewByNums(ctx context.Context, partnerNum, teamNum int64) (v storage.TeamView, err error) {
+	err = s.read(ctx, func(d *data) error {
+		pid, ok := d.partnerByNum[partnerNum]
+		tid, found := d.teamByNum[teamNum]
+		if !ok || !found || d.teams[tid].PartnerID != pid {
+			return notFound("team")
+		}
+		v.Partner, v.Team = d.partners[pid], d.teams[tid]
+		ids := d.teamMemberIDs(tid)
+		v.Members = make([]storage.UserRecord, len(ids))
+		for i, u := range ids {
+			v.Members[i] = d.users[u].record()
+		}
+		return nil
+	})
+	return v, err
+}
+
+// NamedRolesOfUserByNum implements storage.RoleListReader.
+func (s *Store) NamedRolesOfUserByNum(ctx context.Context, num int64) (id uuid.UUID, roles []storage.NamedRole, err error) {
+	err = s.read(ctx, func(d *data) error {
+		row, ok := d.userByNum[num]
+		if !ok {
+			return notFound("user")
+		}
+		id = row.id
+		ids := children(d.resRolesOfUser, id, strings.Compare)
+		roles = make([]storage.NamedRole, 0, len(ids))
+		for _, res := range ids {
+			if r, ok := d.resources[res]; ok {
+				roles = append(roles, storage.NamedRole{ResourceRoleRecord: d.resRoles[resKey{id, res}], ResourceName: r.Name})
+			}
+		}
+		return nil
+	})
+	return id, roles, err
+}
+
+// holdsAll reports whether the principal holds "*" on everything.
+func (d *data) holdsAll(principalID uuid.UUID) bool {
+	for g := range d.grantsOf[principalID] {
+		if rec := d.grants[g]; rec.Action == "*" && rec.ScopeKind == storage.ScopeAll {
+			return true
+		}
+	}
+	return false
 }
 
 // partnersOfUser lists the user's partners in the order they were joined.

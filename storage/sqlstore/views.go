@@ -11,9 +11,11 @@ import (
 )
 
 var (
-	_ storage.UserViewReader   = (*Store)(nil)
-	_ storage.MemberViewReader = (*Store)(nil)
-	_ storage.MemberPageReader = (*Store)(nil)
+	_ storage.UserViewReader    = (*Store)(nil)
+	_ storage.MemberViewReader  = (*Store)(nil)
+	_ storage.MemberPageReader  = (*Store)(nil)
+	_ storage.PartnerViewReader = (*Store)(nil)
+	_ storage.RoleListReader    = (*Store)(nil)
 )
 
 // The one-statement views of one user (issue 9). A row of the user (or
@@ -33,8 +35,7 @@ const userViewQuery = "SELECT " + userCols + ", x.k, " +
 	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, " +
 	"m.portal_id, p.partner_id, " +
 	"t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version, " +
-	"CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END " +
-	"FROM users u " + viewKinds +
+	holdsAllCol + " FROM users u " + viewKinds +
 	"LEFT JOIN partner_members pm ON x.k = 1 AND pm.user_id = u.id " +
 	"LEFT JOIN partners pp ON pp.id = pm.partner_id " +
 	"LEFT JOIN portal_members m ON x.k = 2 AND m.user_id = u.id " +
@@ -200,4 +201,122 @@ func (s *Store) memberViews(ctx context.Context, query string, args ...any) ([]s
 		return nil, s.wrap(err, "portal membership", "")
 	}
 	return out, nil
+}
+
+// holdsAllCol is 1 when the user u holds "*" on everything, through
+// grants_principal_idx.
+const holdsAllCol = "CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END"
+
+// partnerViewCols are the columns partnerView scans: the partner, a team
+// and a user (either may be NULL, on the outer side of a join) and
+// whether the user holds "*" on everything.
+const partnerViewCols = "SELECT " + partnerCols + ", " + teamCols + ", " + userCols + ", " + holdsAllCol + " "
+
+// partnerViewQuery is the partner by number with, per row, one team (k =
+// 1, by ID) or one member (k = 2, by user ID); through the partners num
+// index, the teams partner index and the partner_members key.
+const partnerViewQuery = partnerViewCols + "FROM partners p " + viewKinds +
+	"LEFT JOIN teams t ON x.k = 1 AND t.partner_id = p.id " +
+	"LEFT JOIN partner_members pm ON x.k = 2 AND pm.partner_id = p.id " +
+	"LEFT JOIN users u ON u.id = pm.user_id " +
+	"WHERE p.num = ? AND x.k < 3 ORDER BY x.k, t.id, pm.user_id"
+
+// teamViewQuery is the team by number, when its partner has the partner
+// number, with one member per row in the order they joined.
+const teamViewQuery = partnerViewCols + "FROM partners p JOIN teams t ON t.partner_id = p.id " +
+	"LEFT JOIN team_members tm ON tm.team_id = t.id LEFT JOIN users u ON u.id = tm.user_id " +
+	"WHERE p.num = ? AND t.num = ? ORDER BY tm.seq"
+
+// PartnerViewByNum implements storage.PartnerViewReader.
+func (s *Store) PartnerViewByNum(ctx context.Context, num int64) (storage.PartnerView, error) {
+	return s.partnerView(ctx, "partner", partnerViewQuery, num)
+}
+
+// TeamViewByNums implements storage.PartnerViewReader.
+func (s *Store) TeamViewByNums(ctx context.Context, partnerNum, teamNum int64) (storage.TeamView, error) {
+	v, err := s.partnerView(ctx, "team", teamViewQuery, partnerNum, teamNum)
+	if err != nil {
+		return storage.TeamView{}, err
+	}
+	tv := storage.TeamView{Partner: v.Partner, Team: v.Teams[0], Members: make([]storage.UserRecord, len(v.Members))}
+	for i, m := range v.Members {
+		tv.Members[i] = m.User
+	}
+	return tv, nil
+}
+
+// partnerView runs a query of partnerViewCols, whose rows all carry the
+// same partner, and collects the teams and members in the rows' order
+// (a team once, however many rows repeat it); NotFound when no row.
+func (s *Store) partnerView(ctx context.Context, what, query string, args ...any) (storage.PartnerView, error) {
+	v := storage.PartnerView{Teams: []storage.TeamRecord{}, Members: []storage.HeldUser{}}
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return v, s.wrap(err, what, "")
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var (
+			t    storage.TeamRecord
+			u    storage.UserRecord
+			held int64
+		)
+		dst := append(append(s.partnerDst(&v.Partner), outer(s.teamDst(&t))...), outer(s.userDst(&u))...)
+		if err := rows.Scan(append(dst, &held)...); err != nil {
+			return storage.PartnerView{}, s.wrap(err, what, "")
+		}
+		found = true
+		if t.ID != uuid.Nil && (len(v.Teams) == 0 || v.Teams[len(v.Teams)-1].ID != t.ID) {
+			v.Teams = append(v.Teams, t)
+		}
+		if u.ID != uuid.Nil {
+			v.Members = append(v.Members, storage.HeldUser{User: u, HoldsAll: held == 1})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return storage.PartnerView{}, s.wrap(err, what, "")
+	}
+	if !found {
+		return storage.PartnerView{}, notFound(what)
+	}
+	return v, nil
+}
+
+// namedRolesQuery is the user by number with, per row, one of their
+// resource roles (NULL when none) and its resource's name; through the
+// users num index and the resource_roles and resources keys.
+const namedRolesQuery = "SELECT u.id, rr.user_id, rr.resource_id, rr.role, rr.created_at, rr.updated_at, r.name " +
+	"FROM users u LEFT JOIN resource_roles rr ON rr.user_id = u.id LEFT JOIN resources r ON r.id = rr.resource_id " +
+	"WHERE u.num = ? ORDER BY rr.resource_id"
+
+// NamedRolesOfUserByNum implements storage.RoleListReader.
+func (s *Store) NamedRolesOfUserByNum(ctx context.Context, num int64) (uuid.UUID, []storage.NamedRole, error) {
+	rows, err := s.query(ctx, namedRolesQuery, num)
+	if err != nil {
+		return uuid.Nil, nil, s.wrap(err, "user", "")
+	}
+	defer rows.Close()
+	var (
+		id    uuid.UUID
+		roles = []storage.NamedRole{}
+	)
+	for rows.Next() {
+		var r storage.NamedRole
+		var name sql.NullString
+		if err := rows.Scan(append(append([]any{idCol{&id}}, outer(s.resRoleDst(&r.ResourceRoleRecord))...), &name)...); err != nil {
+			return uuid.Nil, nil, s.wrap(err, "user", "")
+		}
+		if name.Valid { // else no role, or its resource went with it
+			r.ResourceName = name.String
+			roles = append(roles, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return uuid.Nil, nil, s.wrap(err, "user", "")
+	}
+	if id == uuid.Nil {
+		return uuid.Nil, nil, notFound("user")
+	}
+	return id, roles, nil
 }

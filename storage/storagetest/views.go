@@ -16,6 +16,8 @@ var viewTests = []test{
 	{"UserView", testUserView},
 	{"MemberView", testMemberView},
 	{"MemberViewPage", testMemberViewPage},
+	{"PartnerView", testPartnerView},
+	{"NamedRoles", testNamedRoles},
 }
 
 func testUserView(t *testing.T, s storage.Store) {
@@ -196,4 +198,123 @@ func testMemberViewPage(t *testing.T, s storage.Store) {
 	is.Equal(pg.Total, 0)
 	_, err = pr.MemberViewPage(ctx, portal.ID, userkit.PageRequest{After: "nope"})
 	is.Equal(match(err, userkit.ErrInvalid), "ok") // a cursor that is no ID
+}
+
+func testPartnerView(t *testing.T, s storage.Store) {
+	vr, ok := s.(storage.PartnerViewReader)
+	if !ok {
+		t.Skip("store has no PartnerViewReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	p, other := createPartner(t, s, 1), createPartner(t, s, 2)
+	v, err := vr.PartnerViewByNum(ctx, p.Num)
+	is.NoErr(err)
+	is.Equal(diff(p, v.Partner), "") // the partner, alone
+	is.True(v.Teams != nil)          // empty lists are not nil
+	is.True(v.Members != nil)        // empty lists are not nil
+	is.Equal(len(v.Teams)+len(v.Members), 0)
+
+	var us []storage.UserRecord
+	for i := range 4 {
+		u := createUser(t, s, i+1)
+		join(t, s, p.ID, u.ID)
+		us = append(us, u)
+	}
+	join(t, s, other.ID, us[0].ID)
+	join(t, s, other.ID, createUser(t, s, 9).ID)
+	a, b, c := newTeam(p.ID, "a"), newTeam(p.ID, "b"), newTeam(other.ID, "c")
+	for _, tm := range []*storage.TeamRecord{&a, &b, &c} {
+		is.NoErr(s.CreateTeam(ctx, tm))
+	}
+	for _, u := range []storage.UserRecord{us[2], us[0], us[3]} { // joined in this order
+		is.NoErr(s.AddTeamMember(ctx, a.ID, u.ID))
+	}
+	is.NoErr(s.AddTeamMember(ctx, c.ID, us[0].ID))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(us[1].ID, "*", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(us[2].ID, "users.read", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(us[3].ID, "*", storage.ScopePartner, p.ID))))
+
+	v, err = vr.PartnerViewByNum(ctx, p.Num)
+	is.NoErr(err)
+	is.Equal(diff(p, v.Partner), "") // the partner
+	teams, err := s.ListTeams(ctx, p.ID)
+	is.NoErr(err)
+	is.Equal(diff(teams, v.Teams), "") // its teams as ListTeams
+	members, err := s.ListUsers(ctx, storage.UserFilter{PartnerID: p.ID}, userkit.PageRequest{Limit: 10})
+	is.NoErr(err)
+	is.Equal(len(v.Members), len(members.Items)) // its members, each once
+	for i, m := range v.Members {
+		is.Equal(diff(members.Items[i], m.User), "") // as ListUsers: by ID
+		is.Equal(m.HoldsAll, m.User.ID == us[1].ID)  // only "*" on everything
+	}
+
+	tv, err := vr.TeamViewByNums(ctx, p.Num, a.Num)
+	is.NoErr(err)
+	is.Equal(diff(p, tv.Partner), "") // the team's partner
+	is.Equal(diff(a, tv.Team), "")    // the team
+	ids, err := s.TeamMembers(ctx, a.ID)
+	is.NoErr(err)
+	is.Equal(len(tv.Members), len(ids)) // its members, each once
+	for i, u := range tv.Members {
+		want, err := s.GetUser(ctx, ids[i])
+		is.NoErr(err)
+		is.Equal(diff(want, u), "") // in the order they joined
+	}
+	tv, err = vr.TeamViewByNums(ctx, p.Num, b.Num)
+	is.NoErr(err)
+	is.Equal(diff(b, tv.Team), "") // an empty team
+	is.True(tv.Members != nil)     // empty lists are not nil
+	is.Equal(len(tv.Members), 0)
+
+	_, err = vr.PartnerViewByNum(ctx, 999)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // a number nobody has
+	_, err = vr.TeamViewByNums(ctx, p.Num, c.Num)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // another partner's team
+	_, err = vr.TeamViewByNums(ctx, 999, a.Num)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such partner
+	_, err = vr.TeamViewByNums(ctx, p.Num, 999)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such team
+}
+
+func testNamedRoles(t *testing.T, s storage.Store) {
+	rr, ok := s.(storage.RoleListReader)
+	if !ok {
+		t.Skip("store has no RoleListReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	u, other := createUser(t, s, 1), createUser(t, s, 2)
+	id, roles, err := rr.NamedRolesOfUserByNum(ctx, u.Num)
+	is.NoErr(err)
+	is.Equal(id, u.ID)      // the user's ID
+	is.True(roles != nil)   // empty lists are not nil
+	is.Equal(len(roles), 0) // no role yet
+
+	names := map[string]string{}
+	for i, rid := range []string{"p-2", "p-1", "p-3"} {
+		res := storage.ResourceRecord{ID: rid, Name: "Resource " + rid, Kind: "project", CreatedAt: now(), UpdatedAt: now(), Version: 1}
+		is.NoErr(s.CreateResource(ctx, &res))
+		names[rid] = res.Name
+		if i < 2 {
+			is.NoErr(s.PutResourceRole(ctx, storage.ResourceRoleRecord{UserID: u.ID, ResourceID: rid, Role: "editor", CreatedAt: now(), UpdatedAt: now()}))
+		}
+		is.NoErr(s.PutResourceRole(ctx, storage.ResourceRoleRecord{UserID: other.ID, ResourceID: rid, Role: "reader", CreatedAt: now(), UpdatedAt: now()}))
+	}
+
+	id, roles, err = rr.NamedRolesOfUserByNum(ctx, u.Num)
+	is.NoErr(err)
+	is.Equal(id, u.ID)
+	want, err := s.ResourceRolesOfUser(ctx, u.ID)
+	is.NoErr(err)
+	is.Equal(len(roles), len(want)) // the user's roles only
+	for i, r := range roles {
+		is.Equal(diff(want[i], r.ResourceRoleRecord), "") // as ResourceRolesOfUser: by resource ID
+		is.Equal(r.ResourceName, names[r.ResourceID])     // with the resource's name
+	}
+
+	_, _, err = rr.NamedRolesOfUserByNum(ctx, 999)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // a number nobody has
 }
