@@ -101,18 +101,6 @@ func measureRoute(t *testing.T, w *world, pattern, keyName, key string) measured
 // budget, with the count they reach: the test holds them to it, so they
 // can only get better. BENCHMARKS.md ("Statement budget") says why.
 var overBudget = map[string]int64{
-	"GET /admin/v1/portals/{id} partner":                                          3,
-	"GET /admin/v1/portals/{id}/attributes partner":                               4,
-	"GET /admin/v1/portals/{id}/attributes/{attribute_id} partner":                3,
-	"GET /admin/v1/portals/{id}/roles partner":                                    4,
-	"GET /admin/v1/portals/{id}/roles/{role_id} partner":                          3,
-	"GET /admin/v1/service-accounts admin":                                        5,
-	"GET /admin/v1/service-accounts/{id} partner":                                 3,
-	"GET /admin/v1/service-accounts/{id} admin":                                   3,
-	"GET /admin/v1/service-accounts/{id}/grants/{grant_id} partner":               3,
-	"GET /admin/v1/service-accounts/{id}/grants/{grant_id} admin":                 3,
-	"GET /admin/v1/service-accounts/{id}/keys/{key_id} admin":                     3,
-	"GET /admin/v1/users/{id}/grants/{grant_id} admin":                            3,
 	"GET /api/internal/v1/partners/{partner_id}/users partner":                    4,
 	"GET /api/internal/v1/partners/{partner_id}/users admin":                      4,
 	"GET /api/internal/v1/partners/{partner_id}/users/{user_id}/partners partner": 4,

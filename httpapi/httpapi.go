@@ -124,6 +124,7 @@ type PermissionService interface {
 	ListKeys(ctx context.Context, serviceAccountID uuid.UUID) ([]permissions.Key, error)
 	ListResources(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.Resource], error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
+	LiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) (permissions.Key, error)
 	PrincipalGrant(ctx context.Context, who permissions.Principal, grantID uuid.UUID) (permissions.Grant, error)
 	PrincipalGrants(ctx context.Context, who permissions.Principal) ([]permissions.Grant, error)
 	RemoveGrant(ctx context.Context, grantID uuid.UUID) error

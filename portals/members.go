@@ -443,10 +443,7 @@ func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.P
 			return page, err
 		}
 	}
-	if err := s.authz.Require(ctx, permissions.UsersRead, permissions.PortalScope(portalID)); err != nil {
-		return userkit.Page[Member]{}, err
-	}
-	if _, err := s.store.GetPortal(ctx, portalID); err != nil {
+	if _, err := s.checkedPortal(ctx, portalID, permissions.UsersRead); err != nil {
 		return userkit.Page[Member]{}, err
 	}
 	page, err := s.store.ListPortalMembers(ctx, portalID, p.Normalize())
@@ -486,22 +483,20 @@ func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.P
 
 // memberViewPage is ListUsers in one statement: the page's members with
 // their portal and users, the check deciding from the portal read with
-// them. An empty page reads the portal (it may not exist). ok is false
-// when the portal is missing or the page request is refused, so that the
-// caller goes the checked way and who may not read the portal learns
-// nothing from the error.
+// them; an empty page reads the portal (it may not exist). ok is false
+// when the store refused the page request (a bad cursor), so that the
+// caller goes the way that checks the caller's rights first.
 func (s *Service) memberViewPage(ctx context.Context, pr storage.MemberPageReader, portalID uuid.UUID, p userkit.PageRequest) (page userkit.Page[Member], ok bool, err error) {
 	vs, err := pr.MemberViewPage(ctx, portalID, p.Normalize())
 	if err != nil {
 		return page, false, nil
 	}
-	var portal storage.PortalRecord
 	if len(vs.Items) > 0 {
-		portal = vs.Items[0].Portal
-	} else if portal, err = s.store.GetPortal(ctx, portalID); err != nil {
-		return page, false, nil
+		err = s.authz.RequireOnPortal(ctx, permissions.UsersRead, vs.Items[0].Portal)
+	} else {
+		_, err = s.checkedPortal(ctx, portalID, permissions.UsersRead)
 	}
-	if err := s.authz.RequireOnPortal(ctx, permissions.UsersRead, portal); err != nil {
+	if err != nil {
 		return page, true, err
 	}
 	page = userkit.Page[Member]{Items: make([]Member, len(vs.Items)), Next: vs.Next, Total: vs.Total}

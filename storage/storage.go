@@ -386,3 +386,30 @@ type RoleListReader interface {
 	// resource's name; NotFound when no user has the number.
 	NamedRolesOfUserByNum(ctx context.Context, num int64) (uuid.UUID, []NamedRole, error)
 }
+
+// PortalPartReader is implemented by stores that read a portal's role or
+// attribute definition together with its portal in one statement (issue
+// 9: the check on the portal decides from its owner without reading the
+// portal again).
+type PortalPartReader interface {
+	// PortalRoleWithPortal returns the role and its portal; NotFound when
+	// no role has the id.
+	PortalRoleWithPortal(ctx context.Context, id uuid.UUID) (PortalRoleRecord, PortalRecord, error)
+	// AttributeWithPortal returns the attribute definition and its
+	// portal; NotFound when no attribute has the id.
+	AttributeWithPortal(ctx context.Context, id uuid.UUID) (AttributeRecord, PortalRecord, error)
+}
+
+// AccountReader is implemented by stores that read service accounts with
+// their grants at once (issue 9: GET one service account is the
+// credential's statement and this one; a page of them is the page's
+// statement and one read of all its grants, not one per account).
+type AccountReader interface {
+	// ServiceAccountWithGrants returns the service account and its
+	// grants, by ID, in one statement; NotFound when no service account
+	// has the id.
+	ServiceAccountWithGrants(ctx context.Context, id uuid.UUID) (ServiceAccountRecord, []GrantRecord, error)
+	// GrantsOfPrincipals returns the grants of each of the principals, by
+	// ID, in one statement; a principal without grants is not in the map.
+	GrantsOfPrincipals(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]GrantRecord, error)
+}

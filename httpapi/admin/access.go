@@ -304,20 +304,18 @@ func (h *handlers) liveKeys(r *http.Request) ([]permissions.Key, error) {
 // key returns the live key in the path, NotFound unless it belongs to the
 // service account in the path.
 func (h *handlers) key(r *http.Request) (permissions.Key, error) {
-	keys, err := h.liveKeys(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return permissions.Key{}, err
 	}
-	kid, err := pathID(r, "key_id")
-	if err != nil {
-		return permissions.Key{}, err
+	// A malformed key ID is one no key has (uuid.Nil): the service
+	// decides 403 or 404 for it as for a missing key, rights first.
+	kid, _ := pathID(r, "key_id")
+	k, err := h.api.Permissions.LiveKey(r.Context(), id, kid)
+	if errors.Is(err, permissions.ErrKeyNotFound) {
+		return permissions.Key{}, errNotFound
 	}
-	for _, k := range keys {
-		if k.ID == kid {
-			return k, nil
-		}
-	}
-	return permissions.Key{}, errNotFound
+	return k, err
 }
 
 func (h *handlers) createKey() http.Handler {

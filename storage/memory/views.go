@@ -17,6 +17,8 @@ var (
 	_ storage.MemberPageReader  = (*Store)(nil)
 	_ storage.PartnerViewReader = (*Store)(nil)
 	_ storage.RoleListReader    = (*Store)(nil)
+	_ storage.PortalPartReader  = (*Store)(nil)
+	_ storage.AccountReader     = (*Store)(nil)
 )
 
 // UserViewByNum implements storage.UserViewReader.
@@ -126,6 +128,59 @@ func (s *Store) NamedRolesOfUserByNum(ctx context.Context, num int64) (id uuid.U
 		return nil
 	})
 	return id, roles, err
+}
+
+// PortalRoleWithPortal implements storage.PortalPartReader.
+func (s *Store) PortalRoleWithPortal(ctx context.Context, id uuid.UUID) (r storage.PortalRoleRecord, p storage.PortalRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		var ok bool
+		if r, ok = d.roles[id]; !ok {
+			return notFound("portal role")
+		}
+		p = d.portals[r.PortalID]
+		return nil
+	})
+	return r, p, err
+}
+
+// AttributeWithPortal implements storage.PortalPartReader.
+func (s *Store) AttributeWithPortal(ctx context.Context, id uuid.UUID) (a storage.AttributeRecord, p storage.PortalRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		var ok bool
+		if a, ok = d.attrs[id]; !ok {
+			return notFound("attribute")
+		}
+		p = d.portals[a.PortalID]
+		return nil
+	})
+	return a, p, err
+}
+
+// ServiceAccountWithGrants implements storage.AccountReader.
+func (s *Store) ServiceAccountWithGrants(ctx context.Context, id uuid.UUID) (rec storage.ServiceAccountRecord, grants []storage.GrantRecord, err error) {
+	err = s.read(ctx, func(d *data) error {
+		var ok bool
+		if rec, ok = d.accounts[id]; !ok {
+			return notFound("service account")
+		}
+		grants = d.grantList(id)
+		return nil
+	})
+	return rec, grants, err
+}
+
+// GrantsOfPrincipals implements storage.AccountReader.
+func (s *Store) GrantsOfPrincipals(ctx context.Context, ids []uuid.UUID) (out map[uuid.UUID][]storage.GrantRecord, err error) {
+	out = map[uuid.UUID][]storage.GrantRecord{}
+	err = s.read(ctx, func(d *data) error {
+		for _, id := range ids {
+			if gs := d.grantList(id); len(gs) > 0 {
+				out[id] = gs
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // holdsAll reports whether the principal holds "*" on everything.

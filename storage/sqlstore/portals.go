@@ -12,9 +12,14 @@ const portalCols = "p.id, p.partner_id, p.name, p.technical_name, p.default_loca
 
 func (s *Store) scanPortal(sc scanner) (storage.PortalRecord, error) {
 	var r storage.PortalRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PartnerID}, &r.Name, &r.TechnicalName, &r.DefaultLocale,
-		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	err := sc.Scan(s.portalDst(&r)...)
 	return r, err
+}
+
+// portalDst are the destinations of portalCols in r.
+func (s *Store) portalDst(r *storage.PortalRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PartnerID}, &r.Name, &r.TechnicalName, &r.DefaultLocale,
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version}
 }
 
 // CreatePortal implements storage.PortalStore.
@@ -65,8 +70,13 @@ const roleCols = "id, portal_id, name, is_system, created_at"
 
 func (s *Store) scanRole(sc scanner) (storage.PortalRoleRecord, error) {
 	var r storage.PortalRoleRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.IsSystem, s.tc(&r.CreatedAt))
+	err := sc.Scan(s.roleDst(&r)...)
 	return r, err
+}
+
+// roleDst are the destinations of roleCols in r.
+func (s *Store) roleDst(r *storage.PortalRoleRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.IsSystem, s.tc(&r.CreatedAt)}
 }
 
 // CreatePortalRole implements storage.PortalStore.
@@ -105,8 +115,13 @@ const attrCols = "id, portal_id, name, label, type, allow_multiple_values, creat
 
 func (s *Store) scanAttr(sc scanner) (storage.AttributeRecord, error) {
 	var r storage.AttributeRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.Label, &r.Type, &r.AllowMultipleValues, s.tc(&r.CreatedAt))
+	err := sc.Scan(s.attrDst(&r)...)
 	return r, err
+}
+
+// attrDst are the destinations of attrCols in r.
+func (s *Store) attrDst(r *storage.AttributeRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.Label, &r.Type, &r.AllowMultipleValues, s.tc(&r.CreatedAt)}
 }
 
 // CreateAttribute implements storage.PortalStore.

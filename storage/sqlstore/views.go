@@ -16,6 +16,8 @@ var (
 	_ storage.MemberPageReader  = (*Store)(nil)
 	_ storage.PartnerViewReader = (*Store)(nil)
 	_ storage.RoleListReader    = (*Store)(nil)
+	_ storage.PortalPartReader  = (*Store)(nil)
+	_ storage.AccountReader     = (*Store)(nil)
 )
 
 // The one-statement views of one user (issue 9). A row of the user (or
@@ -173,10 +175,9 @@ func (s *Store) memberViews(ctx context.Context, query string, args ...any) ([]s
 			role, attr       uuid.UUID
 			value            sql.NullString
 		)
-		u, err := s.scanUser(withExtra{rows, []any{
-			idCol{&p.ID}, idCol{&p.PartnerID}, &p.Name, &p.TechnicalName, &p.DefaultLocale, s.tc(&p.CreatedAt), s.tc(&p.UpdatedAt), &p.Version,
+		u, err := s.scanUser(withExtra{rows, append(s.portalDst(&p),
 			idCol{&m.ID}, idCol{&m.PortalID}, idCol{&m.UserID}, &m.Locale, s.ntc(&m.LastLoginAt), s.tc(&m.CreatedAt), s.tc(&m.UpdatedAt), &m.Version,
-			&k, &rpos, idCol{&role}, &apos, idCol{&attr}, &vpos, &value}})
+			&k, &rpos, idCol{&role}, &apos, idCol{&attr}, &vpos, &value)})
 		if err != nil {
 			return nil, s.wrap(err, "portal membership", "")
 		}
@@ -319,4 +320,51 @@ func (s *Store) NamedRolesOfUserByNum(ctx context.Context, num int64) (uuid.UUID
 		return uuid.Nil, nil, notFound("user")
 	}
 	return id, roles, nil
+}
+
+// PortalRoleWithPortal implements storage.PortalPartReader, through the
+// portal_roles and portals keys.
+func (s *Store) PortalRoleWithPortal(ctx context.Context, id uuid.UUID) (storage.PortalRoleRecord, storage.PortalRecord, error) {
+	var (
+		r storage.PortalRoleRecord
+		p storage.PortalRecord
+	)
+	err := s.queryRow(ctx, "SELECT r.id, r.portal_id, r.name, r.is_system, r.created_at, "+portalCols+
+		" FROM portal_roles r JOIN portals p ON p.id = r.portal_id WHERE r.id = ?", s.id(id)).Scan(append(s.roleDst(&r), s.portalDst(&p)...)...)
+	return r, p, s.wrap(err, "portal role", "")
+}
+
+// AttributeWithPortal implements storage.PortalPartReader, through the
+// attributes and portals keys.
+func (s *Store) AttributeWithPortal(ctx context.Context, id uuid.UUID) (storage.AttributeRecord, storage.PortalRecord, error) {
+	var (
+		a storage.AttributeRecord
+		p storage.PortalRecord
+	)
+	err := s.queryRow(ctx, "SELECT a.id, a.portal_id, a.name, a.label, a.type, a.allow_multiple_values, a.created_at, "+portalCols+
+		" FROM attributes a JOIN portals p ON p.id = a.portal_id WHERE a.id = ?", s.id(id)).Scan(append(s.attrDst(&a), s.portalDst(&p)...)...)
+	return a, p, s.wrap(err, "attribute", "")
+}
+
+// ServiceAccountWithGrants implements storage.AccountReader: the account
+// LEFT JOINed with its grants through grants_principal_idx.
+func (s *Store) ServiceAccountWithGrants(ctx context.Context, id uuid.UUID) (storage.ServiceAccountRecord, []storage.GrantRecord, error) {
+	return withGrants(ctx, s, "service account", s.scanAccount,
+		"SELECT a.id, a.name, a.created_at, a.updated_at, a.version, "+grantJoinCols+
+			" FROM service_accounts a LEFT JOIN grants g ON g.principal_id = a.id WHERE a.id = ? ORDER BY g.id", s.id(id))
+}
+
+// GrantsOfPrincipals implements storage.AccountReader, through
+// grants_principal_idx.
+func (s *Store) GrantsOfPrincipals(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]storage.GrantRecord, error) {
+	out := map[uuid.UUID][]storage.GrantRecord{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	grants, err := collect(ctx, s, "grant", s.scanGrant,
+		"SELECT "+grantCols+" FROM grants WHERE principal_id IN ("+placeholders(len(ids))+") ORDER BY id", s.ids(ids)...)
+	for _, g := range grants {
+		out[g.PrincipalID] = append(out[g.PrincipalID], g)
+	}
+	return out, err
 }

@@ -18,6 +18,8 @@ var viewTests = []test{
 	{"MemberViewPage", testMemberViewPage},
 	{"PartnerView", testPartnerView},
 	{"NamedRoles", testNamedRoles},
+	{"PortalParts", testPortalParts},
+	{"AccountGrants", testAccountGrants},
 }
 
 func testUserView(t *testing.T, s storage.Store) {
@@ -317,4 +319,92 @@ func testNamedRoles(t *testing.T, s storage.Store) {
 
 	_, _, err = rr.NamedRolesOfUserByNum(ctx, 999)
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // a number nobody has
+}
+
+func testPortalParts(t *testing.T, s storage.Store) {
+	pr, ok := s.(storage.PortalPartReader)
+	if !ok {
+		t.Skip("store has no PortalPartReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	owned, free := createPortal(t, s, createPartner(t, s, 1).ID, 1), createPortal(t, s, uuid.Nil, 2)
+	for _, portal := range []storage.PortalRecord{owned, free} {
+		role := createRole(t, s, portal.ID, "member")
+		r, p, err := pr.PortalRoleWithPortal(ctx, role.ID)
+		is.NoErr(err)
+		want, err := s.GetPortalRole(ctx, role.ID)
+		is.NoErr(err)
+		is.Equal(diff(want, r), "")   // the role as GetPortalRole
+		is.Equal(diff(portal, p), "") // with its portal
+		a := newAttribute(portal.ID, "dept")
+		is.NoErr(s.CreateAttribute(ctx, &a))
+		got, p, err := pr.AttributeWithPortal(ctx, a.ID)
+		is.NoErr(err)
+		wantA, err := s.GetAttribute(ctx, a.ID)
+		is.NoErr(err)
+		is.Equal(diff(wantA, got), "") // the attribute as GetAttribute
+		is.Equal(diff(portal, p), "")  // with its portal
+	}
+
+	_, _, err := pr.PortalRoleWithPortal(ctx, newID())
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such role
+	_, _, err = pr.AttributeWithPortal(ctx, newID())
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such attribute
+}
+
+func testAccountGrants(t *testing.T, s storage.Store) {
+	ar, ok := s.(storage.AccountReader)
+	if !ok {
+		t.Skip("store has no AccountReader")
+	}
+	is := is.New(t)
+	ctx := t.Context()
+
+	var ids []uuid.UUID
+	for i := range 3 {
+		a := newAccount(i)
+		is.NoErr(s.CreateServiceAccount(ctx, &a))
+		ids = append(ids, a.ID)
+	}
+	u := createUser(t, s, 1)
+	p := createPartner(t, s, 1)
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(ids[0], "users.read", storage.ScopePartner, p.ID))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(ids[0], "*", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(ids[1], "users.read", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(u.ID, "users.read", storage.ScopeAll, uuid.Nil))))
+
+	for _, id := range ids {
+		rec, grants, err := ar.ServiceAccountWithGrants(ctx, id)
+		is.NoErr(err)
+		want, err := s.GetServiceAccount(ctx, id)
+		is.NoErr(err)
+		is.Equal(diff(want, rec), "") // the account as GetServiceAccount
+		wantGrants, err := s.GrantsOf(ctx, id)
+		is.NoErr(err)
+		is.Equal(len(grants), len(wantGrants)) // its grants only
+		for i, g := range grants {
+			is.Equal(diff(wantGrants[i], g), "") // as GrantsOf: by ID
+		}
+	}
+	_, _, err := ar.ServiceAccountWithGrants(ctx, u.ID)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // a user is no service account
+	_, _, err = ar.ServiceAccountWithGrants(ctx, newID())
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such account
+
+	all, err := ar.GrantsOfPrincipals(ctx, append(ids, u.ID, newID()))
+	is.NoErr(err)
+	is.Equal(len(all), 3) // the principals with grants, users too
+	for _, id := range append(ids, u.ID) {
+		want, err := s.GrantsOf(ctx, id)
+		is.NoErr(err)
+		is.Equal(len(all[id]), len(want))
+		for i, g := range all[id] {
+			is.Equal(diff(want[i], g), "") // as GrantsOf: by ID
+		}
+	}
+	none, err := ar.GrantsOfPrincipals(ctx, nil)
+	is.NoErr(err)
+	is.Equal(len(none), 0) // nobody asked about
 }
