@@ -119,7 +119,7 @@ var writeBudget = map[string]int64{
 	"DELETE /admin/v1/resources/{id}":                                    3,
 	"DELETE /admin/v1/service-accounts/{id}":                             4,
 	"DELETE /admin/v1/service-accounts/{id}/grants/{grant_id}":           5,
-	"DELETE /admin/v1/service-accounts/{id}/keys/{key_id}":               6,
+	"DELETE /admin/v1/service-accounts/{id}/keys/{key_id}":               5,
 	"DELETE /admin/v1/users/{id}/grants/{grant_id}":                      5,
 	"DELETE /api/internal/v1/partners/{partner_id}/users/{user_id}":      14,
 	"DELETE /api/v1/users/{userId}/permissions/{resourceId}":             4,
@@ -155,8 +155,8 @@ var writeBudget = map[string]int64{
 	"POST /portal-api/users":                                             13,
 	"POST /v1/partner-portals/{portalId}/users":                          15,
 	"PUT /api/internal/v1/partners/{partner_id}/users/{user_id}":         11,
-	"PUT /portal-api/organisations/{organisation_id}":                    12,
-	"PUT /portal-api/organisations/{organisation_id}/teams/{team_id}":    10,
+	"PUT /portal-api/organisations/{organisation_id}":                    9,
+	"PUT /portal-api/organisations/{organisation_id}/teams/{team_id}":    9,
 	"PUT /portal-api/users/{user_id}":                                    19,
 }
 

@@ -357,6 +357,14 @@ func containsID(ids []uuid.UUID, id uuid.UUID) bool {
 // orgView reads a partner's teams and members; the caller's rights are
 // checked before.
 func (s *Service) orgView(ctx context.Context, org Partner) (OrgView, error) {
+	if vr, ok := s.store.(storage.PartnerViewReader); ok {
+		// The teams and members in one statement, not a read per member.
+		v, err := vr.PartnerViewByNum(ctx, org.Num)
+		if err != nil {
+			return OrgView{}, err
+		}
+		return orgViewOf(org, v.Teams, v.Members), nil
+	}
 	recs, err := s.store.ListTeams(ctx, org.ID)
 	if err != nil {
 		return OrgView{}, err
@@ -403,6 +411,19 @@ func (s *Service) teamMembers(ctx context.Context, st storage.Store, teamID uuid
 		return nil, err
 	}
 	out := make([]users.User, 0, len(ids))
+	if ur, ok := st.(storage.UsersReader); ok {
+		// The members in one statement, not a read per member.
+		us, err := ur.UsersByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if u, ok := us[id]; ok { // else deleted since the list was read
+				out = append(out, users.FromRecord(u))
+			}
+		}
+		return out, nil
+	}
 	for _, id := range ids {
 		u, err := st.GetUser(ctx, id)
 		if errors.Is(err, userkit.ErrNotFound) {
