@@ -325,25 +325,26 @@ func (s *Store) NamedRolesOfUserByNum(ctx context.Context, num int64) (uuid.UUID
 // PortalRoleWithPortal implements storage.PortalPartReader, through the
 // portal_roles and portals keys.
 func (s *Store) PortalRoleWithPortal(ctx context.Context, id uuid.UUID) (storage.PortalRoleRecord, storage.PortalRecord, error) {
-	var (
-		r storage.PortalRoleRecord
-		p storage.PortalRecord
-	)
-	err := s.queryRow(ctx, "SELECT r.id, r.portal_id, r.name, r.is_system, r.created_at, "+portalCols+
-		" FROM portal_roles r JOIN portals p ON p.id = r.portal_id WHERE r.id = ?", s.id(id)).Scan(append(s.roleDst(&r), s.portalDst(&p)...)...)
-	return r, p, s.wrap(err, "portal role", "")
+	return withPortal(ctx, s, "portal role", "SELECT r.id, r.portal_id, r.name, r.is_system, r.created_at, "+portalCols+
+		" FROM portal_roles r JOIN portals p ON p.id = r.portal_id WHERE r.id = ?", id, s.roleDst)
 }
 
 // AttributeWithPortal implements storage.PortalPartReader, through the
 // attributes and portals keys.
 func (s *Store) AttributeWithPortal(ctx context.Context, id uuid.UUID) (storage.AttributeRecord, storage.PortalRecord, error) {
+	return withPortal(ctx, s, "attribute", "SELECT a.id, a.portal_id, a.name, a.label, a.type, a.allow_multiple_values, a.created_at, "+portalCols+
+		" FROM attributes a JOIN portals p ON p.id = a.portal_id WHERE a.id = ?", id, s.attrDst)
+}
+
+// withPortal runs query, whose one row is a record (scanned into dst)
+// followed by portalCols, with id.
+func withPortal[T any](ctx context.Context, s *Store, what, query string, id uuid.UUID, dst func(*T) []any) (T, storage.PortalRecord, error) {
 	var (
-		a storage.AttributeRecord
-		p storage.PortalRecord
+		rec T
+		p   storage.PortalRecord
 	)
-	err := s.queryRow(ctx, "SELECT a.id, a.portal_id, a.name, a.label, a.type, a.allow_multiple_values, a.created_at, "+portalCols+
-		" FROM attributes a JOIN portals p ON p.id = a.portal_id WHERE a.id = ?", s.id(id)).Scan(append(s.attrDst(&a), s.portalDst(&p)...)...)
-	return a, p, s.wrap(err, "attribute", "")
+	err := s.queryRow(ctx, query, s.id(id)).Scan(append(dst(&rec), s.portalDst(&p)...)...)
+	return rec, p, s.wrap(err, what, "")
 }
 
 // ServiceAccountWithGrants implements storage.AccountReader: the account
