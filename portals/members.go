@@ -484,8 +484,8 @@ func (s *Service) ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.P
 // memberViewPage is ListUsers in one statement: the page's members with
 // their portal and users, the check deciding from the portal read with
 // them; an empty page reads the portal (it may not exist). ok is false
-// when the store refused the page request (a bad cursor), so that the
-// caller goes the way that checks the caller's rights first.
+// when the read failed (a bad cursor, say), so that the caller goes the
+// way that checks the caller's rights before it meets the error again.
 func (s *Service) memberViewPage(ctx context.Context, pr storage.MemberPageReader, portalID uuid.UUID, p userkit.PageRequest) (page userkit.Page[Member], ok bool, err error) {
 	vs, err := pr.MemberViewPage(ctx, portalID, p.Normalize())
 	if err != nil {
