@@ -9,9 +9,11 @@ import (
 	"github.com/userkit/userkit/storage"
 )
 
-// viewTests check the optional one-statement views of one user
-// (storage.UserViewReader, storage.MemberViewReader) against the reads
-// they replace; a store without them skips.
+// viewTests check the optional readers that read in one statement what
+// a request shows (storage.UserViewReader, MemberViewReader,
+// MemberPageReader, PartnerViewReader, RoleListReader, PortalPartReader,
+// AccountReader) against the reads they replace; a store without one
+// skips its test.
 var viewTests = []test{
 	{"UserView", testUserView},
 	{"MemberView", testMemberView},
@@ -23,10 +25,7 @@ var viewTests = []test{
 }
 
 func testUserView(t *testing.T, s storage.Store) {
-	vr, ok := s.(storage.UserViewReader)
-	if !ok {
-		t.Skip("store has no UserViewReader")
-	}
+	vr := capability[storage.UserViewReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -96,10 +95,7 @@ func testUserView(t *testing.T, s storage.Store) {
 }
 
 func testMemberView(t *testing.T, s storage.Store) {
-	vr, ok := s.(storage.MemberViewReader)
-	if !ok {
-		t.Skip("store has no MemberViewReader")
-	}
+	vr := capability[storage.MemberViewReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -141,10 +137,7 @@ func testMemberView(t *testing.T, s storage.Store) {
 }
 
 func testMemberViewPage(t *testing.T, s storage.Store) {
-	pr, ok := s.(storage.MemberPageReader)
-	if !ok {
-		t.Skip("store has no MemberPageReader")
-	}
+	pr := capability[storage.MemberPageReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -203,10 +196,7 @@ func testMemberViewPage(t *testing.T, s storage.Store) {
 }
 
 func testPartnerView(t *testing.T, s storage.Store) {
-	vr, ok := s.(storage.PartnerViewReader)
-	if !ok {
-		t.Skip("store has no PartnerViewReader")
-	}
+	vr := capability[storage.PartnerViewReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -281,10 +271,7 @@ func testPartnerView(t *testing.T, s storage.Store) {
 }
 
 func testNamedRoles(t *testing.T, s storage.Store) {
-	rr, ok := s.(storage.RoleListReader)
-	if !ok {
-		t.Skip("store has no RoleListReader")
-	}
+	rr := capability[storage.RoleListReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -322,10 +309,7 @@ func testNamedRoles(t *testing.T, s storage.Store) {
 }
 
 func testPortalParts(t *testing.T, s storage.Store) {
-	pr, ok := s.(storage.PortalPartReader)
-	if !ok {
-		t.Skip("store has no PortalPartReader")
-	}
+	pr := capability[storage.PortalPartReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -355,10 +339,7 @@ func testPortalParts(t *testing.T, s storage.Store) {
 }
 
 func testAccountGrants(t *testing.T, s storage.Store) {
-	ar, ok := s.(storage.AccountReader)
-	if !ok {
-		t.Skip("store has no AccountReader")
-	}
+	ar := capability[storage.AccountReader](t, s)
 	is := is.New(t)
 	ctx := t.Context()
 
@@ -407,4 +388,16 @@ func testAccountGrants(t *testing.T, s storage.Store) {
 	none, err := ar.GrantsOfPrincipals(ctx, nil)
 	is.NoErr(err)
 	is.Equal(len(none), 0) // nobody asked about
+}
+
+// capability returns s as the optional interface T, skipping the test
+// for a store that does not implement it (every adapter here does).
+func capability[T any](t *testing.T, s storage.Store) T {
+	t.Helper()
+	c, ok := s.(T)
+	if !ok {
+		var zero *T
+		t.Skipf("store has no %T", zero)
+	}
+	return c
 }
