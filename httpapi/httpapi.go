@@ -130,6 +130,7 @@ type PermissionService interface {
 	RemoveGrant(ctx context.Context, grantID uuid.UUID) error
 	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
 	RevokeKey(ctx context.Context, keyID uuid.UUID) error
+	RevokeLiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) error
 	RevokeGrantOf(ctx context.Context, who permissions.Principal, grantID uuid.UUID) error
 	RevokeRole(ctx context.Context, userID uuid.UUID, resourceID string) error
 	RevokeRoleByNum(ctx context.Context, num int64, resourceID string) error

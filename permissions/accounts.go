@@ -310,6 +310,17 @@ func (s *Service) LiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID
 	return Key{}, ErrKeyNotFound
 }
 
+// RevokeLiveKey is RevokeKey for the service account's live key keyID,
+// found as LiveKey finds it: keys.read on everything and then
+// keys.delete, ErrKeyNotFound for a key that is not one of the account's
+// live keys, NotFound for a missing account.
+func (s *Service) RevokeLiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) error {
+	if _, err := s.LiveKey(ctx, serviceAccountID, keyID); err != nil {
+		return err
+	}
+	return s.RevokeKey(ctx, keyID)
+}
+
 // ListServiceAccounts pages service accounts (with their grants) by ID; it
 // needs permissions.read on everything.
 func (s *Service) ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[ServiceAccount], error) {

@@ -220,4 +220,19 @@ func TestLiveKey(t *testing.T) {
 	is.Equal(kind(err), userkit.Forbidden) // keys.read on everything needed
 	_, err = f.authz.LiveKey(as(stranger), newID(), newID())
 	is.Equal(kind(err), userkit.Forbidden) // rights first: a miss tells nothing
+
+	deleter := f.user("deleter")
+	f.grant(deleter, "keys.delete", permissions.All)
+	err = f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // finding the key needs keys.read too
+	f.grant(deleter, "keys.read", permissions.All)
+	err = f.authz.RevokeLiveKey(as(deleter), other.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // not through another account
+	err = f.authz.RevokeLiveKey(as(reader), sa.ID, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // revoking needs keys.delete
+	is.NoErr(f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID))
+	_, err = f.authz.LiveKey(as(reader), sa.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // revoked
+	err = f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // a revoked key is not revoked again
 }
