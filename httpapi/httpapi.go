@@ -124,11 +124,13 @@ type PermissionService interface {
 	ListKeys(ctx context.Context, serviceAccountID uuid.UUID) ([]permissions.Key, error)
 	ListResources(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.Resource], error)
 	ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[permissions.ServiceAccount], error)
+	LiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) (permissions.Key, error)
 	PrincipalGrant(ctx context.Context, who permissions.Principal, grantID uuid.UUID) (permissions.Grant, error)
 	PrincipalGrants(ctx context.Context, who permissions.Principal) ([]permissions.Grant, error)
 	RemoveGrant(ctx context.Context, grantID uuid.UUID) error
 	ResolveKey(ctx context.Context, secret string) (permissions.Principal, error)
 	RevokeKey(ctx context.Context, keyID uuid.UUID) error
+	RevokeLiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) error
 	RevokeGrantOf(ctx context.Context, who permissions.Principal, grantID uuid.UUID) error
 	RevokeRole(ctx context.Context, userID uuid.UUID, resourceID string) error
 	RevokeRoleByNum(ctx context.Context, num int64, resourceID string) error

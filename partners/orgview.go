@@ -66,18 +66,41 @@ func (s *Service) byNum(ctx context.Context, num int64, actions ...permissions.A
 	if err != nil {
 		return storage.PartnerRecord{}, s.notFoundOr(ctx, actions[0], err)
 	}
-	for _, a := range actions {
-		if err := s.authz.Require(ctx, a, permissions.PartnerScope(rec.ID)); err != nil {
-			return storage.PartnerRecord{}, err
-		}
+	if err := s.requireAll(ctx, rec.ID, actions); err != nil {
+		return storage.PartnerRecord{}, err
 	}
 	return rec, nil
+}
+
+// requireAll checks actions on the partner.
+func (s *Service) requireAll(ctx context.Context, partnerID uuid.UUID, actions []permissions.Action) error {
+	for _, a := range actions {
+		if err := s.authz.Require(ctx, a, permissions.PartnerScope(partnerID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Show returns the partner with the number num with its teams and
 // members. It needs partners.read and users.read on the partner.
 func (s *Service) Show(ctx context.Context, num int64) (OrgView, error) {
-	rec, err := s.byNum(ctx, num, permissions.PartnersRead, permissions.UsersRead)
+	actions := []permissions.Action{permissions.PartnersRead, permissions.UsersRead}
+	if vr, ok := s.store.(storage.PartnerViewReader); ok {
+		// The partner with its teams and members in one statement. A
+		// miss goes the way below, which conceals it as it should.
+		v, err := vr.PartnerViewByNum(ctx, num)
+		switch {
+		case err == nil:
+			if err := s.requireAll(ctx, v.Partner.ID, actions); err != nil {
+				return OrgView{}, err
+			}
+			return orgViewOf(partnerFrom(v.Partner), v.Teams, v.Members), nil
+		case !errors.Is(err, userkit.ErrNotFound):
+			return OrgView{}, err
+		}
+	}
+	rec, err := s.byNum(ctx, num, actions...)
 	if err != nil {
 		return OrgView{}, err
 	}
@@ -148,6 +171,24 @@ func (s *Service) teamByNums(ctx context.Context, orgNum, teamNum int64, actions
 // TeamByNums returns the team teamNum of the partner orgNum with its
 // members, in the order joined. It needs partners.read on the partner.
 func (s *Service) TeamByNums(ctx context.Context, orgNum, teamNum int64) (Team, []users.User, error) {
+	if vr, ok := s.store.(storage.PartnerViewReader); ok {
+		// The team with its partner and members in one statement; a miss
+		// goes the way below, which conceals it.
+		v, err := vr.TeamViewByNums(ctx, orgNum, teamNum)
+		switch {
+		case err == nil:
+			if err := s.authz.Require(ctx, permissions.PartnersRead, permissions.PartnerScope(v.Partner.ID)); err != nil {
+				return Team{}, nil, err
+			}
+			members := make([]users.User, len(v.Members))
+			for i, u := range v.Members {
+				members[i] = users.FromRecord(u)
+			}
+			return teamFrom(v.Team), members, nil
+		case !errors.Is(err, userkit.ErrNotFound):
+			return Team{}, nil, err
+		}
+	}
 	t, err := s.teamByNums(ctx, orgNum, teamNum, permissions.PartnersRead)
 	if err != nil {
 		return Team{}, nil, err
@@ -316,11 +357,19 @@ func containsID(ids []uuid.UUID, id uuid.UUID) bool {
 // orgView reads a partner's teams and members; the caller's rights are
 // checked before.
 func (s *Service) orgView(ctx context.Context, org Partner) (OrgView, error) {
+	if vr, ok := s.store.(storage.PartnerViewReader); ok {
+		// The teams and members in one statement, not a read per member.
+		v, err := vr.PartnerViewByNum(ctx, org.Num)
+		if err != nil {
+			return OrgView{}, err
+		}
+		return orgViewOf(org, v.Teams, v.Members), nil
+	}
 	recs, err := s.store.ListTeams(ctx, org.ID)
 	if err != nil {
 		return OrgView{}, err
 	}
-	v := OrgView{Partner: org, Teams: teamsFrom(recs), Members: []PortalUser{}}
+	var members []storage.HeldUser
 	f := storage.UserFilter{PartnerID: org.ID}
 	req := userkit.PageRequest{Limit: userkit.MaxLimit}
 	for {
@@ -333,17 +382,26 @@ func (s *Service) orgView(ctx context.Context, org Partner) (OrgView, error) {
 			if err != nil {
 				return OrgView{}, err
 			}
-			m := PortalUser{User: users.FromRecord(r), Admin: admin, Role: users.ShowRole(users.Tyk, r.Role, admin)}
-			if !admin {
-				m.Organisation = &v.Partner
-			}
-			v.Members = append(v.Members, m)
+			members = append(members, storage.HeldUser{User: r, HoldsAll: admin})
 		}
 		if page.Next == "" {
-			return v, nil
+			return orgViewOf(org, recs, members), nil
 		}
 		req.After = page.Next
 	}
+}
+
+// orgViewOf is the view of org with its teams and members, by ID.
+func orgViewOf(org Partner, teams []storage.TeamRecord, members []storage.HeldUser) OrgView {
+	v := OrgView{Partner: org, Teams: teamsFrom(teams), Members: make([]PortalUser, len(members))}
+	for i, m := range members {
+		admin := m.HoldsAll
+		v.Members[i] = PortalUser{User: users.FromRecord(m.User), Admin: admin, Role: users.ShowRole(users.Tyk, m.User.Role, admin)}
+		if !admin {
+			v.Members[i].Organisation = &v.Partner
+		}
+	}
+	return v
 }
 
 // teamMembers reads a team's users through st, in the order they joined.
@@ -353,6 +411,19 @@ func (s *Service) teamMembers(ctx context.Context, st storage.Store, teamID uuid
 		return nil, err
 	}
 	out := make([]users.User, 0, len(ids))
+	if ur, ok := st.(storage.UsersReader); ok {
+		// The members in one statement, not a read per member.
+		us, err := ur.UsersByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if u, ok := us[id]; ok { // else deleted since the list was read
+				out = append(out, users.FromRecord(u))
+			}
+		}
+		return out, nil
+	}
 	for _, id := range ids {
 		u, err := st.GetUser(ctx, id)
 		if errors.Is(err, userkit.ErrNotFound) {

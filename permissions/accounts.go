@@ -196,15 +196,25 @@ func (s *Service) GetServiceAccount(ctx context.Context, id uuid.UUID) (ServiceA
 	if err := s.requireSelfOr(ctx, PermissionsRead, id); err != nil {
 		return ServiceAccount{}, err
 	}
-	rec, err := s.store.GetServiceAccount(ctx, id)
-	if err != nil {
-		return ServiceAccount{}, err
-	}
-	grants, err := s.store.GrantsOf(ctx, id)
+	rec, grants, err := s.accountWithGrants(ctx, id)
 	if err != nil {
 		return ServiceAccount{}, err
 	}
 	return toServiceAccount(rec, toGrants(grants)), nil
+}
+
+// accountWithGrants reads the service account and its grants, in one
+// statement when the store can.
+func (s *Service) accountWithGrants(ctx context.Context, id uuid.UUID) (storage.ServiceAccountRecord, []storage.GrantRecord, error) {
+	if ar, ok := s.store.(storage.AccountReader); ok {
+		return ar.ServiceAccountWithGrants(ctx, id)
+	}
+	rec, err := s.store.GetServiceAccount(ctx, id)
+	if err != nil {
+		return rec, nil, err
+	}
+	grants, err := s.store.GrantsOf(ctx, id)
+	return rec, grants, err
 }
 
 // UpdateServiceAccount renames a service account; it needs
@@ -274,6 +284,43 @@ func (s *Service) DeleteServiceAccount(ctx context.Context, id uuid.UUID) error 
 	})
 }
 
+// ErrKeyNotFound is the NotFound of LiveKey when the service account has
+// no live key with the ID.
+var ErrKeyNotFound = userkit.Errorf(userkit.NotFound, "no such key")
+
+// LiveKey returns the service account's key keyID unless it is revoked.
+// It needs keys.read on everything; a missing service account is
+// NotFound (as in ListKeys), a key that is not one of the account's live
+// keys ErrKeyNotFound. One read when the key is found: a key names its
+// account, which exists while the key does (its keys go with it).
+func (s *Service) LiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) (Key, error) {
+	if err := s.Require(ctx, KeysRead, All); err != nil {
+		return Key{}, err
+	}
+	rec, err := s.store.GetAPIKey(ctx, keyID)
+	switch {
+	case err == nil && rec.ServiceAccountID == serviceAccountID && rec.RevokedAt == nil:
+		return toKey(rec), nil
+	case err != nil && !errors.Is(err, userkit.ErrNotFound):
+		return Key{}, err
+	}
+	if _, err := s.store.GetServiceAccount(ctx, serviceAccountID); err != nil {
+		return Key{}, err
+	}
+	return Key{}, ErrKeyNotFound
+}
+
+// RevokeLiveKey is RevokeKey for the service account's live key keyID,
+// found as LiveKey finds it: keys.read on everything and then
+// keys.delete, ErrKeyNotFound for a key that is not one of the account's
+// live keys, NotFound for a missing account.
+func (s *Service) RevokeLiveKey(ctx context.Context, serviceAccountID, keyID uuid.UUID) error {
+	if _, err := s.LiveKey(ctx, serviceAccountID, keyID); err != nil {
+		return err
+	}
+	return s.RevokeKey(ctx, keyID)
+}
+
 // ListServiceAccounts pages service accounts (with their grants) by ID; it
 // needs permissions.read on everything.
 func (s *Service) ListServiceAccounts(ctx context.Context, p userkit.PageRequest) (userkit.Page[ServiceAccount], error) {
@@ -284,13 +331,34 @@ func (s *Service) ListServiceAccounts(ctx context.Context, p userkit.PageRequest
 	if err != nil {
 		return userkit.Page[ServiceAccount]{}, err
 	}
+	grants, err := s.grantsOfAll(ctx, page.Items)
+	if err != nil {
+		return userkit.Page[ServiceAccount]{}, err
+	}
 	out := userkit.Page[ServiceAccount]{Items: make([]ServiceAccount, len(page.Items)), Next: page.Next, Total: page.Total}
 	for i, rec := range page.Items {
-		grants, err := s.store.GrantsOf(ctx, rec.ID)
+		out.Items[i] = toServiceAccount(rec, toGrants(grants[rec.ID]))
+	}
+	return out, nil
+}
+
+// grantsOfAll reads the grants of the accounts, by account ID, in one
+// statement when the store can.
+func (s *Service) grantsOfAll(ctx context.Context, accounts []storage.ServiceAccountRecord) (map[uuid.UUID][]storage.GrantRecord, error) {
+	ids := make([]uuid.UUID, len(accounts))
+	for i, a := range accounts {
+		ids[i] = a.ID
+	}
+	if ar, ok := s.store.(storage.AccountReader); ok {
+		return ar.GrantsOfPrincipals(ctx, ids)
+	}
+	out := make(map[uuid.UUID][]storage.GrantRecord, len(ids))
+	for _, id := range ids {
+		grants, err := s.store.GrantsOf(ctx, id)
 		if err != nil {
-			return userkit.Page[ServiceAccount]{}, err
+			return nil, err
 		}
-		out.Items[i] = toServiceAccount(rec, toGrants(grants))
+		out[id] = grants
 	}
 	return out, nil
 }

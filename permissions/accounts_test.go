@@ -186,3 +186,53 @@ func TestRequireDenials(t *testing.T) {
 		})
 	}
 }
+
+func TestLiveKey(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	f := newFixture(t)
+	sa, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "robot"})
+	is.NoErr(err)
+	other, err := f.authz.CreateServiceAccount(f.sys, permissions.ServiceAccountParams{Name: "other"})
+	is.NoErr(err)
+	key, _, err := f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{})
+	is.NoErr(err)
+	revoked, _, err := f.authz.CreateKey(f.sys, sa.ID, permissions.KeyParams{})
+	is.NoErr(err)
+	is.NoErr(f.authz.RevokeKey(f.sys, revoked.ID))
+	reader, stranger := f.user("reader"), f.user("stranger")
+	f.grant(reader, "keys.read", permissions.All)
+
+	got, err := f.authz.LiveKey(as(reader), sa.ID, key.ID)
+	is.NoErr(err)
+	is.Equal(got, key) // the key, as CreateKey returned it
+
+	_, err = f.authz.LiveKey(as(reader), sa.ID, revoked.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // a revoked key is not live
+	_, err = f.authz.LiveKey(as(reader), other.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // another account's key
+	_, err = f.authz.LiveKey(as(reader), sa.ID, newID())
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // no such key
+	_, err = f.authz.LiveKey(as(reader), newID(), key.ID)
+	is.Equal(kind(err), userkit.NotFound)                // no such account
+	is.True(!errors.Is(err, permissions.ErrKeyNotFound)) // told apart from a missing key
+	_, err = f.authz.LiveKey(as(stranger), sa.ID, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // keys.read on everything needed
+	_, err = f.authz.LiveKey(as(stranger), newID(), newID())
+	is.Equal(kind(err), userkit.Forbidden) // rights first: a miss tells nothing
+
+	deleter := f.user("deleter")
+	f.grant(deleter, "keys.delete", permissions.All)
+	err = f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // finding the key needs keys.read too
+	f.grant(deleter, "keys.read", permissions.All)
+	err = f.authz.RevokeLiveKey(as(deleter), other.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // not through another account
+	err = f.authz.RevokeLiveKey(as(reader), sa.ID, key.ID)
+	is.Equal(kind(err), userkit.Forbidden) // revoking needs keys.delete
+	is.NoErr(f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID))
+	_, err = f.authz.LiveKey(as(reader), sa.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // revoked
+	err = f.authz.RevokeLiveKey(as(deleter), sa.ID, key.ID)
+	is.True(errors.Is(err, permissions.ErrKeyNotFound)) // a revoked key is not revoked again
+}

@@ -145,6 +145,14 @@ func (s *Service) CreateAttribute(ctx context.Context, portalID uuid.UUID, p Att
 
 // attribute reads an attribute and checks action on its portal.
 func (s *Service) attribute(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.AttributeRecord, error) {
+	if pr, ok := s.store.(storage.PortalPartReader); ok {
+		// With its portal, whose owner decides the check.
+		rec, portal, err := pr.AttributeWithPortal(ctx, id)
+		if err != nil {
+			return rec, err
+		}
+		return rec, s.authz.RequireOnPortal(ctx, action, portal)
+	}
 	rec, err := s.store.GetAttribute(ctx, id)
 	if err != nil {
 		return rec, err
@@ -263,10 +271,7 @@ func (s *Service) DeleteAttribute(ctx context.Context, id uuid.UUID) error {
 // ListAttributes lists a portal's attribute definitions; it needs
 // portals.read on the portal. A missing portal is NotFound.
 func (s *Service) ListAttributes(ctx context.Context, portalID uuid.UUID) ([]Attribute, error) {
-	if err := s.authz.Require(ctx, permissions.PortalsRead, permissions.PortalScope(portalID)); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.GetPortal(ctx, portalID); err != nil {
+	if _, err := s.checkedPortal(ctx, portalID, permissions.PortalsRead); err != nil {
 		return nil, err
 	}
 	recs, err := s.store.ListAttributes(ctx, portalID)

@@ -165,14 +165,30 @@ func technicalNameTaken(err error) error {
 
 // Get returns a portal; it needs portals.read on the portal.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Portal, error) {
-	if err := s.authz.Require(ctx, permissions.PortalsRead, permissions.PortalScope(id)); err != nil {
-		return Portal{}, err
-	}
-	rec, err := s.store.GetPortal(ctx, id)
+	rec, err := s.checkedPortal(ctx, id, permissions.PortalsRead)
 	if err != nil {
 		return Portal{}, err
 	}
 	return toPortal(rec), nil
+}
+
+// checkedPortal reads the portal and checks action on it, deciding from
+// the owner it read rather than reading the portal again. A missing
+// portal is decided as Require decides on it, so that who may not act on
+// the portal's scope learns nothing from the miss (Forbidden, not
+// NotFound).
+func (s *Service) checkedPortal(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.PortalRecord, error) {
+	rec, err := s.store.GetPortal(ctx, id)
+	switch {
+	case errors.Is(err, userkit.ErrNotFound):
+		if denied := s.authz.Require(ctx, action, permissions.PortalScope(id)); denied != nil {
+			return rec, denied
+		}
+		return rec, err
+	case err != nil:
+		return rec, err
+	}
+	return rec, s.authz.RequireOnPortal(ctx, action, rec)
 }
 
 // Update changes a portal's name, technical name or default locale; it

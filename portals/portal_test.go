@@ -1,6 +1,7 @@
 package portals_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -185,6 +186,11 @@ func TestPortalChecks(t *testing.T) {
 	add := func(role portals.Role) portals.AddUserParams {
 		return portals.AddUserParams{Email: "x@example.com", FirstName: "X", LastName: "Y", RoleIDs: []uuid.UUID{role.ID}}
 	}
+	f.member(globexPortal, globexRole, "g@example.com") // a page to read before the check
+	missing := uuid.Must(uuid.NewV7())
+	list := func(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) func() error {
+		return func() error { _, err := f.ps.ListUsers(ctx, portalID, p); return err }
+	}
 
 	cases := []struct {
 		name string
@@ -212,7 +218,15 @@ func TestPortalChecks(t *testing.T) {
 			return err
 		}, userkit.Forbidden},
 		{"roles of other portal", func() error { _, err := f.ps.ListRoles(acmeAdmin, globexPortal.ID); return err }, userkit.Forbidden},
-		{"reader lists users", func() error { _, err := f.ps.ListUsers(acmeReader, acmePortal.ID, userkit.PageRequest{}); return err }, userkit.Internal},
+		{"reader lists users", list(acmeReader, acmePortal.ID, userkit.PageRequest{}), userkit.Internal},
+		{"not another partner's members", list(acmeAdmin, globexPortal.ID, userkit.PageRequest{}), userkit.Forbidden},
+		{"nor with a bad cursor", list(acmeAdmin, globexPortal.ID, userkit.PageRequest{After: "nope"}), userkit.Forbidden},
+		{"nor a missing portal's", list(acmeAdmin, missing, userkit.PageRequest{}), userkit.Forbidden},
+		{"a missing portal is not told", func() error { _, err := f.ps.Get(acmeAdmin, missing); return err }, userkit.Forbidden},
+		{"nor its roles", func() error { _, err := f.ps.ListRoles(acmeAdmin, missing); return err }, userkit.Forbidden},
+		{"nor its attributes", func() error { _, err := f.ps.ListAttributes(acmeAdmin, missing); return err }, userkit.Forbidden},
+		{"another partner's role", func() error { _, err := f.ps.GetRole(acmeAdmin, globexRole.ID); return err }, userkit.Forbidden},
+		{"own role", func() error { _, err := f.ps.GetRole(acmeAdmin, acmeRole.ID); return err }, userkit.Internal},
 		{"reader cannot add", func() error { _, err := f.ps.AddUser(acmeReader, acmePortal.ID, add(acmeRole)); return err }, userkit.Forbidden},
 		{"reader cannot remove", func() error { _, err := f.ps.RemoveUser(acmeReader, acmePortal.ID, uuid.Nil); return err }, userkit.Forbidden},
 		{"reader cannot read the portal", func() error { _, err := f.ps.Get(acmeReader, acmePortal.ID); return err }, userkit.Forbidden},

@@ -75,6 +75,14 @@ func (s *Service) CreateRole(ctx context.Context, portalID uuid.UUID, p RolePara
 
 // role reads a role and checks action on its portal.
 func (s *Service) role(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.PortalRoleRecord, error) {
+	if pr, ok := s.store.(storage.PortalPartReader); ok {
+		// With its portal, whose owner decides the check.
+		rec, portal, err := pr.PortalRoleWithPortal(ctx, id)
+		if err != nil {
+			return rec, err
+		}
+		return rec, s.authz.RequireOnPortal(ctx, action, portal)
+	}
 	rec, err := s.store.GetPortalRole(ctx, id)
 	if err != nil {
 		return rec, err
@@ -164,10 +172,7 @@ func (s *Service) DeleteRole(ctx context.Context, id uuid.UUID) error {
 // ListRoles lists a portal's roles; it needs portals.read on the portal. A
 // missing portal is NotFound.
 func (s *Service) ListRoles(ctx context.Context, portalID uuid.UUID) ([]Role, error) {
-	if err := s.authz.Require(ctx, permissions.PortalsRead, permissions.PortalScope(portalID)); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.GetPortal(ctx, portalID); err != nil {
+	if _, err := s.checkedPortal(ctx, portalID, permissions.PortalsRead); err != nil {
 		return nil, err
 	}
 	recs, err := s.store.ListPortalRoles(ctx, portalID)

@@ -324,3 +324,92 @@ type MemberViewReader interface {
 	// NotFound when the user is not a member (or either is missing).
 	MemberView(ctx context.Context, portalID, userID uuid.UUID) (MemberView, error)
 }
+
+// MemberPageReader is implemented by stores that read a page of a
+// portal's members, each with its portal and user, in one statement
+// (issue 9: a list page costs the same whatever it holds).
+type MemberPageReader interface {
+	// MemberViewPage pages the portal's members as ListPortalMembers
+	// does, each as a MemberView; a missing portal is an empty page.
+	MemberViewPage(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[MemberView], error)
+}
+
+// HeldUser is a user with whether they hold "*" on everything.
+type HeldUser struct {
+	User     UserRecord
+	HoldsAll bool
+}
+
+// PartnerView is a partner with its teams, by ID, and its members, by
+// ID, as the Tyk portal's Organisation-show shows them.
+type PartnerView struct {
+	Partner PartnerRecord
+	Teams   []TeamRecord
+	Members []HeldUser
+}
+
+// TeamView is a team with its partner and its members in the order they
+// joined (TeamMembers).
+type TeamView struct {
+	Partner PartnerRecord
+	Team    TeamRecord
+	Members []UserRecord
+}
+
+// PartnerViewReader is implemented by stores that read a partner or a
+// team, addressed by numbers, with what the Tyk portal shows of it in one
+// statement (issue 9: GET one organisation or team is the credential's
+// statement and this one).
+type PartnerViewReader interface {
+	// PartnerViewByNum returns the view of the partner with the number;
+	// NotFound when no partner has it.
+	PartnerViewByNum(ctx context.Context, num int64) (PartnerView, error)
+	// TeamViewByNums returns the view of the team teamNum of the partner
+	// partnerNum; NotFound when either number is nobody's or the team is
+	// another partner's.
+	TeamViewByNums(ctx context.Context, partnerNum, teamNum int64) (TeamView, error)
+}
+
+// NamedRole is a resource role with its resource's name.
+type NamedRole struct {
+	ResourceRoleRecord
+	ResourceName string
+}
+
+// RoleListReader is implemented by stores that read a user's resource
+// roles with their resources' names in one statement (issue 9: a user's
+// permissions on the Solvexia API are the credential's statement and
+// this one, not one read per resource).
+type RoleListReader interface {
+	// NamedRolesOfUserByNum returns the ID of the user with the number and
+	// their roles by resource ID (as ResourceRolesOfUser), each with its
+	// resource's name; NotFound when no user has the number.
+	NamedRolesOfUserByNum(ctx context.Context, num int64) (uuid.UUID, []NamedRole, error)
+}
+
+// PortalPartReader is implemented by stores that read a portal's role or
+// attribute definition together with its portal in one statement (issue
+// 9: the check on the portal decides from its owner without reading the
+// portal again).
+type PortalPartReader interface {
+	// PortalRoleWithPortal returns the role and its portal; NotFound when
+	// no role has the id.
+	PortalRoleWithPortal(ctx context.Context, id uuid.UUID) (PortalRoleRecord, PortalRecord, error)
+	// AttributeWithPortal returns the attribute definition and its
+	// portal; NotFound when no attribute has the id.
+	AttributeWithPortal(ctx context.Context, id uuid.UUID) (AttributeRecord, PortalRecord, error)
+}
+
+// AccountReader is implemented by stores that read service accounts with
+// their grants at once (issue 9: GET one service account is the
+// credential's statement and this one; a page of them is the page's
+// statement and one read of all its grants, not one per account).
+type AccountReader interface {
+	// ServiceAccountWithGrants returns the service account and its
+	// grants, by ID, in one statement; NotFound when no service account
+	// has the id.
+	ServiceAccountWithGrants(ctx context.Context, id uuid.UUID) (ServiceAccountRecord, []GrantRecord, error)
+	// GrantsOfPrincipals returns the grants of each of the principals, by
+	// ID, in one statement; a principal without grants is not in the map.
+	GrantsOfPrincipals(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]GrantRecord, error)
+}

@@ -301,23 +301,25 @@ func (h *handlers) liveKeys(r *http.Request) ([]permissions.Key, error) {
 	return live, nil
 }
 
-// key returns the live key in the path, NotFound unless it belongs to the
-// service account in the path.
-func (h *handlers) key(r *http.Request) (permissions.Key, error) {
-	keys, err := h.liveKeys(r)
-	if err != nil {
-		return permissions.Key{}, err
+// keyPath returns the IDs of the service account and the key in the
+// path.
+func keyPath(r *http.Request) (account, key uuid.UUID, err error) {
+	if account, err = pathID(r, "id"); err != nil {
+		return uuid.Nil, uuid.Nil, err
 	}
-	kid, err := pathID(r, "key_id")
-	if err != nil {
-		return permissions.Key{}, err
+	// A malformed key ID is one no key has (uuid.Nil): the service
+	// decides 403 or 404 for it as for a missing key, rights first.
+	key, _ = pathID(r, "key_id")
+	return account, key, nil
+}
+
+// keyMissing answers a key that is not one of the account's live keys
+// as the API's plain 404.
+func keyMissing(err error) error {
+	if errors.Is(err, permissions.ErrKeyNotFound) {
+		return errNotFound
 	}
-	for _, k := range keys {
-		if k.ID == kid {
-			return k, nil
-		}
-	}
-	return permissions.Key{}, errNotFound
+	return err
 }
 
 func (h *handlers) createKey() http.Handler {
@@ -347,18 +349,22 @@ func (h *handlers) createKey() http.Handler {
 
 func (h *handlers) getKey() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (keyDTO, error) {
-		k, err := h.key(r)
-		return toKey(k), err
+		id, kid, err := keyPath(r)
+		if err != nil {
+			return keyDTO{}, err
+		}
+		k, err := h.api.Permissions.LiveKey(r.Context(), id, kid)
+		return toKey(k), keyMissing(err)
 	})
 }
 
 func (h *handlers) revokeKey() http.Handler {
 	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-		k, err := h.key(r)
+		id, kid, err := keyPath(r)
 		if err != nil {
 			return core.Empty{}, err
 		}
-		return core.Empty{}, h.api.Permissions.RevokeKey(r.Context(), k.ID)
+		return core.Empty{}, keyMissing(h.api.Permissions.RevokeLiveKey(r.Context(), id, kid))
 	})
 }
 

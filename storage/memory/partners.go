@@ -322,16 +322,22 @@ func (t *txn) removeTeamMember(teamID, userID uuid.UUID) {
 // TeamMembers lists the team's user IDs in the order they joined.
 func (s *Store) TeamMembers(ctx context.Context, teamID uuid.UUID) (out []uuid.UUID, err error) {
 	err = s.read(ctx, func(d *data) error {
-		out = make([]uuid.UUID, 0, len(d.teamMembersX[teamID]))
-		for u := range d.teamMembersX[teamID] {
-			out = append(out, u)
-		}
-		slices.SortFunc(out, func(a, b uuid.UUID) int {
-			return cmp.Compare(d.teamMembers[pair{teamID, a}], d.teamMembers[pair{teamID, b}])
-		})
+		out = d.teamMemberIDs(teamID)
 		return nil
 	})
 	return out, err
+}
+
+// teamMemberIDs lists the team's users in the order they joined.
+func (d *data) teamMemberIDs(teamID uuid.UUID) []uuid.UUID {
+	out := make([]uuid.UUID, 0, len(d.teamMembersX[teamID]))
+	for u := range d.teamMembersX[teamID] {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b uuid.UUID) int {
+		return cmp.Compare(d.teamMembers[pair{teamID, a}], d.teamMembers[pair{teamID, b}])
+	})
+	return out
 }
 
 // TeamsOfUser lists the user's teams by team ID.

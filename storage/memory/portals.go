@@ -414,19 +414,25 @@ func (t *txn) removePortalMember(rec storage.PortalMemberRecord) {
 
 // ListPortalMembers pages a portal's members oldest first.
 func (s *Store) ListPortalMembers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (out userkit.Page[storage.PortalMemberRecord], err error) {
-	p = p.Normalize()
-	err = s.read(ctx, func(d *data) error {
-		ids := children(d.membersOfPort, portalID, cmpID)
-		start, err := idAfter(ids, p)
-		if err != nil {
-			return err
-		}
-		out = page(p, len(ids), start, func(int) bool { return true },
-			func(i int) storage.PortalMemberRecord { return cloneMember(d.members[ids[i]]) },
+	err = s.read(ctx, func(d *data) (err error) {
+		out, err = membersPage(d, portalID, p, func(m storage.PortalMemberRecord) storage.PortalMemberRecord { return m },
 			func(r storage.PortalMemberRecord) string { return r.ID.String() })
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// membersPage pages the portal's members in d, oldest first, each made
+// by item from a copy of the membership.
+func membersPage[T any](d *data, portalID uuid.UUID, p userkit.PageRequest, item func(storage.PortalMemberRecord) T, cursor func(T) string) (userkit.Page[T], error) {
+	p = p.Normalize()
+	ids := children(d.membersOfPort, portalID, cmpID)
+	start, err := idAfter(ids, p)
+	if err != nil {
+		return userkit.Page[T]{}, err
+	}
+	return page(p, len(ids), start, func(int) bool { return true },
+		func(i int) T { return item(cloneMember(d.members[ids[i]])) }, cursor), nil
 }
 
 // PortalsOfUser lists the user's memberships oldest first.

@@ -62,45 +62,15 @@ func (s *Store) afterID(after string) (any, error) {
 func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageRequest, scan func(scanner) (T, error), keyOf func(T) string) (userkit.Page[T], error) {
 	p = p.Normalize()
 	page := userkit.Page[T]{Items: []T{}, Total: -1}
-
-	where := spec.where
-	args := append(append([]any(nil), spec.lead...), spec.args...)
-	filterArgs := args // before the cursor, LIMIT and OFFSET are appended
-	count := func() error {
-		q, cargs := "SELECT count(*) FROM "+spec.from+whereClause(spec.where), filterArgs
-		if spec.count != "" {
-			q, cargs = spec.count, spec.countArgs
-		}
-		return s.queryRow(ctx, q, cargs...).Scan(&page.Total)
-	}
 	window := p.Total && spec.windowTotal && (p.Page > 0 || spec.after == nil)
-	if p.Total && !window {
-		if err := count(); err != nil {
-			return page, s.wrap(err, spec.what, "")
+	if !window {
+		if err := s.count(ctx, spec, p, &page.Total); err != nil {
+			return page, err
 		}
+	} else {
+		spec.cols += ", count(*) OVER ()"
 	}
-
-	order, cmp := " ASC", " > ?"
-	if spec.desc {
-		order, cmp = " DESC", " < ?"
-	}
-	if p.Page == 0 && spec.after != nil {
-		where = append(where[:len(where):len(where)], spec.key+cmp)
-		args = append(args, spec.after)
-	}
-	// LIMIT and OFFSET are parameters, so that every page of a list is
-	// one prepared statement.
-	cols := spec.cols
-	if window {
-		cols += ", count(*) OVER ()"
-	}
-	q := "SELECT " + cols + " FROM " + spec.from + whereClause(where) +
-		" ORDER BY " + spec.key + order + " LIMIT ?"
-	args = append(args, int64(p.Limit+1))
-	if off := p.Offset(); p.Page > 0 && off > 0 {
-		q += " OFFSET ?"
-		args = append(args, int64(off))
-	}
+	q, args := pageQuery(spec, p)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return page, s.wrap(err, spec.what, "")
@@ -125,16 +95,62 @@ func list[T any](ctx context.Context, s *Store, spec listSpec, p userkit.PageReq
 		// but a page past the end still has its matches counted.
 		page.Total = 0
 		if off := p.Offset(); p.Page > 0 && off > 0 {
-			if err := count(); err != nil {
-				return page, s.wrap(err, spec.what, "")
+			if err := s.count(ctx, spec, p, &page.Total); err != nil {
+				return page, err
 			}
 		}
 	}
+	cut(&page, p, keyOf)
+	return page, nil
+}
+
+// count sets *total to the number of spec's matches when p.Total is set.
+func (s *Store) count(ctx context.Context, spec listSpec, p userkit.PageRequest, total *int) error {
+	if !p.Total {
+		return nil
+	}
+	q, args := "SELECT count(*) FROM "+spec.from+whereClause(spec.where), append(append([]any(nil), spec.lead...), spec.args...)
+	if spec.count != "" {
+		q, args = spec.count, spec.countArgs
+	}
+	if err := s.queryRow(ctx, q, args...).Scan(total); err != nil {
+		return s.wrap(err, spec.what, "")
+	}
+	return nil
+}
+
+// pageQuery is the statement of spec's page p (normalized): its Limit+1
+// rows after the cursor, or from the numbered page's offset.
+func pageQuery(spec listSpec, p userkit.PageRequest) (string, []any) {
+	where := spec.where
+	args := append(append([]any(nil), spec.lead...), spec.args...)
+	order, cmp := " ASC", " > ?"
+	if spec.desc {
+		order, cmp = " DESC", " < ?"
+	}
+	if p.Page == 0 && spec.after != nil {
+		where = append(where[:len(where):len(where)], spec.key+cmp)
+		args = append(args, spec.after)
+	}
+	// LIMIT and OFFSET are parameters, so that every page of a list is
+	// one prepared statement.
+	q := "SELECT " + spec.cols + " FROM " + spec.from + whereClause(where) +
+		" ORDER BY " + spec.key + order + " LIMIT ?"
+	args = append(args, int64(p.Limit+1))
+	if off := p.Offset(); p.Page > 0 && off > 0 {
+		q += " OFFSET ?"
+		args = append(args, int64(off))
+	}
+	return q, args
+}
+
+// cut drops the extra row a page query reads past p.Limit, and sets Next
+// from the last row kept when there was one.
+func cut[T any](page *userkit.Page[T], p userkit.PageRequest, keyOf func(T) string) {
 	if len(page.Items) > p.Limit {
 		page.Items = page.Items[:p.Limit]
 		page.Next = keyOf(page.Items[p.Limit-1])
 	}
-	return page, nil
 }
 
 // collect runs a query and scans every row.

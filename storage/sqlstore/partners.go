@@ -14,8 +14,13 @@ const partnerCols = "p.id, p.num, p.name, p.created_at, p.updated_at, p.version,
 
 func (s *Store) scanPartner(sc scanner) (storage.PartnerRecord, error) {
 	var r storage.PartnerRecord
-	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Name, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.MemberCount)
+	err := sc.Scan(s.partnerDst(&r)...)
 	return r, err
+}
+
+// partnerDst are the destinations of partnerCols in r.
+func (s *Store) partnerDst(r *storage.PartnerRecord) []any {
+	return []any{idCol{&r.ID}, &r.Num, &r.Name, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.MemberCount}
 }
 
 // CreatePartner implements storage.PartnerStore.
@@ -150,9 +155,13 @@ const teamCols = "t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at,
 
 func (s *Store) scanTeam(sc scanner) (storage.TeamRecord, error) {
 	var r storage.TeamRecord
-	err := sc.Scan(idCol{&r.ID}, &r.Num, idCol{&r.PartnerID}, &r.Name, &r.Default,
-		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	err := sc.Scan(s.teamDst(&r)...)
 	return r, err
+}
+
+// teamDst are the destinations of teamCols in r.
+func (s *Store) teamDst(r *storage.TeamRecord) []any {
+	return []any{idCol{&r.ID}, &r.Num, idCol{&r.PartnerID}, &r.Name, &r.Default, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version}
 }
 
 // CreateTeam implements storage.PartnerStore.

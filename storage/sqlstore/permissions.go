@@ -59,8 +59,13 @@ const resRoleCols = "user_id, resource_id, role, created_at, updated_at"
 
 func (s *Store) scanResRole(sc scanner) (storage.ResourceRoleRecord, error) {
 	var r storage.ResourceRoleRecord
-	err := sc.Scan(idCol{&r.UserID}, &r.ResourceID, &r.Role, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt))
+	err := sc.Scan(s.resRoleDst(&r)...)
 	return r, err
+}
+
+// resRoleDst are the destinations of resRoleCols in r.
+func (s *Store) resRoleDst(r *storage.ResourceRoleRecord) []any {
+	return []any{idCol{&r.UserID}, &r.ResourceID, &r.Role, s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt)}
 }
 
 // PutResourceRole implements storage.PermissionStore. A replaced role keeps

@@ -12,9 +12,14 @@ const portalCols = "p.id, p.partner_id, p.name, p.technical_name, p.default_loca
 
 func (s *Store) scanPortal(sc scanner) (storage.PortalRecord, error) {
 	var r storage.PortalRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PartnerID}, &r.Name, &r.TechnicalName, &r.DefaultLocale,
-		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version)
+	err := sc.Scan(s.portalDst(&r)...)
 	return r, err
+}
+
+// portalDst are the destinations of portalCols in r.
+func (s *Store) portalDst(r *storage.PortalRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PartnerID}, &r.Name, &r.TechnicalName, &r.DefaultLocale,
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version}
 }
 
 // CreatePortal implements storage.PortalStore.
@@ -65,8 +70,13 @@ const roleCols = "id, portal_id, name, is_system, created_at"
 
 func (s *Store) scanRole(sc scanner) (storage.PortalRoleRecord, error) {
 	var r storage.PortalRoleRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.IsSystem, s.tc(&r.CreatedAt))
+	err := sc.Scan(s.roleDst(&r)...)
 	return r, err
+}
+
+// roleDst are the destinations of roleCols in r.
+func (s *Store) roleDst(r *storage.PortalRoleRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.IsSystem, s.tc(&r.CreatedAt)}
 }
 
 // CreatePortalRole implements storage.PortalStore.
@@ -105,8 +115,13 @@ const attrCols = "id, portal_id, name, label, type, allow_multiple_values, creat
 
 func (s *Store) scanAttr(sc scanner) (storage.AttributeRecord, error) {
 	var r storage.AttributeRecord
-	err := sc.Scan(idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.Label, &r.Type, &r.AllowMultipleValues, s.tc(&r.CreatedAt))
+	err := sc.Scan(s.attrDst(&r)...)
 	return r, err
+}
+
+// attrDst are the destinations of attrCols in r.
+func (s *Store) attrDst(r *storage.AttributeRecord) []any {
+	return []any{idCol{&r.ID}, idCol{&r.PortalID}, &r.Name, &r.Label, &r.Type, &r.AllowMultipleValues, s.tc(&r.CreatedAt)}
 }
 
 // CreateAttribute implements storage.PortalStore.
@@ -339,10 +354,8 @@ func (s *Store) RemovePortalMember(ctx context.Context, portalID, userID uuid.UU
 
 // ListPortalMembers implements storage.PortalStore.
 func (s *Store) ListPortalMembers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[storage.PortalMemberRecord], error) {
-	spec := listSpec{what: "portal membership", cols: memberCols, from: "portal_members m", key: "m.id",
-		where: []string{"m.portal_id = ?"}, args: []any{s.id(portalID)}}
-	var err error
-	if spec.after, err = s.afterID(p.After); err != nil {
+	spec, err := s.membersSpec(portalID, p)
+	if err != nil {
 		return emptyPage[storage.PortalMemberRecord](p), err
 	}
 	page, err := list(ctx, s, spec, p, s.scanMember, func(r storage.PortalMemberRecord) string { return r.ID.String() })
@@ -350,6 +363,15 @@ func (s *Store) ListPortalMembers(ctx context.Context, portalID uuid.UUID, p use
 		return page, err
 	}
 	return page, s.loadMemberDetails(ctx, page.Items)
+}
+
+// membersSpec is the list of the portal's memberships, from p's cursor.
+func (s *Store) membersSpec(portalID uuid.UUID, p userkit.PageRequest) (listSpec, error) {
+	spec := listSpec{what: "portal membership", cols: memberCols, from: "portal_members m", key: "m.id",
+		where: []string{"m.portal_id = ?"}, args: []any{s.id(portalID)}}
+	var err error
+	spec.after, err = s.afterID(p.After)
+	return spec, err
 }
 
 // PortalsOfUser implements storage.PortalStore.

@@ -19,12 +19,17 @@ const userCols = "u.id, u.num, u.email, u.email_norm, u.first_name, u.last_name,
 
 func (s *Store) scanUser(sc scanner) (storage.UserRecord, error) {
 	var r storage.UserRecord
-	err := sc.Scan(idCol{&r.ID}, &r.Num, &r.Email, &r.EmailNorm, &r.FirstName, &r.LastName, &r.LoginName,
+	err := sc.Scan(s.userDst(&r)...)
+	return r, err
+}
+
+// userDst are the destinations of userCols in r.
+func (s *Store) userDst(r *storage.UserRecord) []any {
+	return []any{idCol{&r.ID}, &r.Num, &r.Email, &r.EmailNorm, &r.FirstName, &r.LastName, &r.LoginName,
 		&r.Status, &r.Role, &r.Provider, &r.Locale, &r.Timezone, &r.City, &r.Country, &r.Department,
 		&r.PhoneLand, &r.PhoneMobile, s.ntc(&r.DateOfBirth), &r.MustResetPassword, &r.PasswordHash,
 		&r.FailedLogins, s.ntc(&r.LastLoginAt), &r.TokenVersion, s.ntc(&r.APITokenCreatedAt),
-		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.ManagedKind, idCol{&r.ManagedID})
-	return r, err
+		s.tc(&r.CreatedAt), s.tc(&r.UpdatedAt), &r.Version, &r.ManagedKind, idCol{&r.ManagedID}}
 }
 
 // unstorable reports whether the dialect cannot hold text v, so that a

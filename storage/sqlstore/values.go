@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -55,6 +56,48 @@ func (s *Store) nullTime(t *time.Time) any {
 		return nil
 	}
 	return s.time(*t)
+}
+
+// orZero scans a column of a record on the outer side of a LEFT JOIN,
+// which is NULL when no record joined: NULL leaves the destination as it
+// is (the zero value of a fresh record, so a record that did not join
+// has the nil ID); any other value scans as into the destination itself.
+type orZero struct{ dst any }
+
+func (c orZero) Scan(src any) error {
+	if src == nil {
+		return nil
+	}
+	switch d := c.dst.(type) {
+	case sql.Scanner:
+		return d.Scan(src)
+	case *string:
+		return scanInto(d, src)
+	case *int64:
+		return scanInto(d, src)
+	case *int:
+		return scanInto(d, src)
+	case *bool:
+		return scanInto(d, src)
+	}
+	return fmt.Errorf("sqlstore: cannot scan into %T", c.dst)
+}
+
+// scanInto converts src as database/sql does for a *T destination.
+func scanInto[T any](p *T, src any) error {
+	var n sql.Null[T]
+	err := n.Scan(src)
+	*p = n.V
+	return err
+}
+
+// outer makes each destination an orZero.
+func outer(dst []any) []any {
+	out := make([]any, len(dst))
+	for i, d := range dst {
+		out[i] = orZero{d}
+	}
+	return out
 }
 
 // idCol scans a UUID column (native uuid, 16 bytes or text). NULL scans as
