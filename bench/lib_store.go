@@ -53,6 +53,14 @@ func migrate(ctx context.Context, s storage.Store) error {
 	return s.(*sqlstore.Store).Migrate(ctx)
 }
 
+// recountMembers sets the partners' member counts after a bulk load:
+// the store keeps them with every membership it writes, and the loaders
+// write partner_members around it (multi-row INSERTs, COPY), as a host's
+// own bulk load would.
+func recountMembers(ctx context.Context, s storage.Store) error {
+	return s.(*sqlstore.Store).RecountMembers(ctx)
+}
+
 func newMemoryStore() storage.Store { return memory.New() }
 
 // sqliteValue converts a loader value to what the SQLite adapter stores:

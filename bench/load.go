@@ -51,6 +51,10 @@ func loadSQLite(ctx context.Context, dir string, n int) (*dataset, error) {
 			return nil, err
 		}
 	}
+	if err := recountMembers(ctx, s); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return &dataset{engine: "sqlite", n: n, db: db, store: s, load: time.Since(start)}, nil
 }
 
@@ -189,6 +193,9 @@ func loadPostgres(ctx context.Context, a *pgAdmin, n int) (*dataset, error) {
 		}
 	}
 	if err := migrate(ctx, s); err != nil {
+		return fail(err)
+	}
+	if err := recountMembers(ctx, s); err != nil {
 		return fail(err)
 	}
 	if _, err := db.ExecContext(ctx, "VACUUM ANALYZE users, partners, portals, partner_members, portal_members"); err != nil {

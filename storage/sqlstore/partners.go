@@ -82,6 +82,16 @@ func (s *Store) ListPartners(ctx context.Context, p userkit.PageRequest) (userki
 	return list(ctx, s, spec, p, s.scanPartner, func(r storage.PartnerRecord) string { return r.ID.String() })
 }
 
+// RecountMembers sets every partner's member count from its memberships,
+// in one statement. The store keeps the counts itself with every
+// membership it writes; only a bulk load that writes partner_members
+// around the store (COPY, multi-row INSERTs: bench/ and sqlbench do) must
+// call it once the memberships are in.
+func (s *Store) RecountMembers(ctx context.Context) error {
+	_, err := s.exec(ctx, "UPDATE partners SET member_count = (SELECT count(*) FROM partner_members pm WHERE pm.partner_id = partners.id)")
+	return s.wrap(err, "partner", "")
+}
+
 // AddPartnerMember implements storage.PartnerStore; the partner's
 // member_count rises in the same transaction. The count comes first: on
 // MySQL the INSERT's foreign key check share-locks the partner row, and

@@ -125,6 +125,9 @@ func openPostgres(dsn string) (Env, error) {
 		if err := s.Migrate(ctx); err != nil {
 			return err
 		}
+		if err := s.RecountMembers(ctx); err != nil { // the COPY went around the store
+			return err
+		}
 		_, err := db.ExecContext(ctx, "VACUUM ANALYZE users, partners, portals, partner_members, portal_members")
 		return err
 	})
@@ -208,6 +211,9 @@ func openSQLite() (Env, error) {
 			}
 		}
 		if err := insertSQLite(ctx, db); err != nil {
+			return err
+		}
+		if err := s.RecountMembers(ctx); err != nil { // the INSERTs went around the store
 			return err
 		}
 		_, err := db.ExecContext(ctx, "ANALYZE")
