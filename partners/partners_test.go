@@ -422,3 +422,38 @@ func TestTeams(t *testing.T) {
 	_, err = e.us.Get(e.sys, inA.ID)
 	is.NoErr(err) // its members stay
 }
+
+// A partner's list without a search term takes its total from the
+// partner's member count, read with the partner; a search counts its
+// matches.
+func TestListUsersTotals(t *testing.T) {
+	t.Parallel()
+	is := is.New(t)
+	e := newEnv(t)
+	a, b := e.partner(t, "A"), e.partner(t, "B")
+	anna := e.addUser(t, a.ID, "anna@example.com", "Anna", "Smith")
+	bert := e.addUser(t, a.ID, "bert@example.com", "Bert", "Jones")
+	e.addUser(t, a.ID, "cleo@example.com", "Cleo", "Smith")
+	e.addUser(t, b.ID, "dora@example.com", "Dora", "Smith")
+	total := func(p partners.ListUsersParams) int {
+		t.Helper()
+		byID, err := e.ps.ListUsers(e.sys, a.ID, p)
+		is.NoErr(err) // ListUsers
+		byNum, err := e.ps.ListUsersByNum(e.sys, a.Num, p)
+		is.NoErr(err)                     // ListUsersByNum
+		is.Equal(byNum.Total, byID.Total) // both ways agree
+		is.Equal(len(byNum.Items), len(byID.Items))
+		return byID.Total
+	}
+	withTotal := userkit.PageRequest{Limit: 1, Total: true}
+	is.Equal(total(partners.ListUsersParams{PageRequest: withTotal}), 3)                      // three members
+	is.Equal(total(partners.ListUsersParams{Search: "  ", PageRequest: withTotal}), 3)        // a blank search is no search
+	is.Equal(total(partners.ListUsersParams{Search: "smith", PageRequest: withTotal}), 2)     // a search counts its matches
+	is.Equal(total(partners.ListUsersParams{PageRequest: userkit.PageRequest{Limit: 1}}), -1) // no total asked, none given
+
+	_, err := e.ps.RemoveUser(e.sys, a.ID, bert.ID)
+	is.NoErr(err)                                                        // a member leaves
+	is.Equal(total(partners.ListUsersParams{PageRequest: withTotal}), 2) // counted
+	is.NoErr(e.us.Delete(e.sys, anna.ID))                                // a member is deleted
+	is.Equal(total(partners.ListUsersParams{PageRequest: withTotal}), 1) // counted
+}

@@ -29,7 +29,10 @@
 // # Writes
 //
 // Create methods take the record with every field set by the caller except
-// store-assigned ones (Num), which they fill in. Update methods write the
+// store-assigned ones (Num), which they fill in. A partner's MemberCount is
+// the store's too: it keeps it with every membership it adds or removes
+// (a member's deletion included), in the same transaction, and Create and
+// Update ignore it. Update methods write the
 // whole record when its stored Version equals expectVersion, and store
 // Version = expectVersion+1 (the caller sets rec.Version to that value).
 // Deleting a parent deletes what hangs off it (memberships, teams, roles,

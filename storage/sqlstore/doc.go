@@ -53,7 +53,10 @@
 // every planner can drive from the membership index. Totals cost in
 // proportion to the matches (PostgreSQL rechecks each match's row), so a
 // term that matches a large share of users is slow to count; see
-// BENCHMARKS.md.
+// BENCHMARKS.md. A partner's users without a search term take their total
+// from partners.member_count instead, which the store moves by increments
+// in the transaction of every membership it writes; a bulk load that
+// writes partner_members around the store calls RecountMembers after it.
 //
 // Package sqltest holds the helpers the adapters' tests use to get a fresh
 // database per test.
