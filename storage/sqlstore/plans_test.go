@@ -78,10 +78,7 @@ func TestPartnerTotalReadsThePartnerRow(t *testing.T) {
 			count, page := n.Queries()[0], n.Queries()[1]
 			is.True(!strings.Contains(count, "users"))           // the total names no users table
 			is.True(!strings.Contains(count, "partner_members")) // nor the memberships
-			var arg any = partner.ID[:]
-			if tg.Name == "postgres" {
-				arg = partner.ID.String()
-			}
+			arg := idArg(tg, partner.ID)
 			plan := explain(t, tg, s.DB(), count, arg)
 			t.Logf("%s total plan:\n%s", tg.Name, plan)
 			is.True(!strings.Contains(plan, "partner_members"))                                                       // nor does its plan
