@@ -114,6 +114,9 @@ func testImportMixed(t *testing.T, e env) {
 		is.NoErr(err)
 		is.True(ok) // partner items are members
 	}
+	pr, err := e.store.GetPartner(ctx, p.ID)
+	is.NoErr(err)                                                   // GetPartner
+	is.Equal(pr.MemberCount, int64(3))                              // the partner counts its three members
 	is.Equal(res[3].User.ManagedBy, permissions.PartnerScope(p.ID)) // the importing partner manages whom it creates
 	is.Equal(res[0].User.ManagedBy, permissions.All)                // an import without a partner: managed by everything
 	lonerNow, err := e.store.GetUser(ctx, loner.ID)
@@ -191,15 +194,17 @@ func testImportLoginNames(t *testing.T, e env) {
 	is.Equal(len(slices.Compact(names)), n) // all distinct
 }
 
-// testImportConcurrent: two imports of overlapping emails at once create
-// every user once; the other import finds them.
+// testImportConcurrent: two imports of overlapping emails into one
+// partner at once create every user once; the other import finds them,
+// and the partner counts each member once.
 func testImportConcurrent(t *testing.T, e env) {
 	is := is.New(t)
 	const n = 40
+	p := e.partner(t, "Acme")
 	mk := func(from int) []users.ImportItem {
 		var items []users.ImportItem
 		for i := from; i < from+n; i++ {
-			items = append(items, users.ImportItem{CreateParams: users.CreateParams{Email: fmt.Sprintf("u%d@example.com", i), FirstName: "Pat", LastName: "Doe"}})
+			items = append(items, users.ImportItem{CreateParams: users.CreateParams{Email: fmt.Sprintf("u%d@example.com", i), FirstName: "Pat", LastName: "Doe"}, PartnerID: p.ID})
 		}
 		return items
 	}
@@ -233,4 +238,7 @@ func testImportConcurrent(t *testing.T, e env) {
 			t.Fatalf("%s created %d times", email, c)
 		}
 	}
+	pr, err := e.store.GetPartner(context.Background(), p.ID)
+	is.NoErr(err)                          // GetPartner
+	is.Equal(pr.MemberCount, int64(n+n/2)) // each user joined the partner once, and was counted once
 }
