@@ -23,7 +23,7 @@ func TestSearchByEmailBudget(t *testing.T) {
 			t.Parallel()
 			is := is.New(t)
 			be := backend{tg.Name, func(t testing.TB) storage.Store { s, _ := tg.CountedStore(t); return s }}
-			w := newWorld(t, be)
+			w := newWorld(t, be, coldKeys)
 			path := fmt.Sprintf("/api/internal/v1/partners/%d/users?search=%s", w.b.partner.Num, url.QueryEscape(strings.ToUpper(w.b.user.Email)))
 			code, _, _ := w.countDo(http.MethodGet, path, w.b.rawKey, "")
 			is.Equal(code, http.StatusOK) // warm-up

@@ -79,7 +79,7 @@ func (s *Store) PartnerViewByNum(ctx context.Context, num int64) (v storage.Part
 		if !ok {
 			return notFound("partner")
 		}
-		v.Partner = d.partners[id]
+		v.Partner, _ = d.partner(id)
 		v.Teams = d.teamList(children(d.teamsOf, id, cmpID))
 		users := children(d.membersOf, id, cmpID)
 		v.Members = make([]storage.HeldUser, len(users))
@@ -99,7 +99,8 @@ func (s *Store) TeamViewByNums(ctx context.Context, partnerNum, teamNum int64) (
 		if !ok || !found || d.teams[tid].PartnerID != pid {
 			return notFound("team")
 		}
-		v.Partner, v.Team = d.partners[pid], d.teams[tid]
+		v.Partner, _ = d.partner(pid)
+		v.Team = d.teams[tid]
 		ids := d.teamMemberIDs(tid)
 		v.Members = make([]storage.UserRecord, len(ids))
 		for i, u := range ids {

@@ -230,6 +230,8 @@ func testPartnerView(t *testing.T, s storage.Store) {
 
 	v, err = vr.PartnerViewByNum(ctx, p.Num)
 	is.NoErr(err)
+	p, err = s.GetPartner(ctx, p.ID) // with its member count now
+	is.NoErr(err)
 	is.Equal(diff(p, v.Partner), "") // the partner
 	teams, err := s.ListTeams(ctx, p.ID)
 	is.NoErr(err)
