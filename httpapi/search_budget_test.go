@@ -14,10 +14,11 @@ import (
 // TestSearchByEmailBudget: Venuzle's search for a member's whole email
 // address, with the exact total its page shows, is the credential with
 // its grants, the partner by number and one statement for the page and
-// its total (the candidates come from the email tail index in the same
-// statement), on SQLite and PostgreSQL.
+// its total on SQLite (the candidates come from the email tail index in
+// the same statement); PostgreSQL reads the candidates first.
 func TestSearchByEmailBudget(t *testing.T) {
 	t.Parallel()
+	want := map[string]int64{"sqlite": 3, "postgres": 4}
 	for _, tg := range countedBackends {
 		t.Run(tg.Name, func(t *testing.T) {
 			t.Parallel()
@@ -31,7 +32,7 @@ func TestSearchByEmailBudget(t *testing.T) {
 			is.Equal(code, http.StatusOK)                                   // the search
 			is.True(strings.Contains(body, `"email":"`+w.b.user.Email+`"`)) // finds the member
 			is.True(strings.Contains(body, `"total":1`))                    // alone, and counts them
-			is.Equal(n.Statements(), int64(3))                              // in three statements
+			is.Equal(n.Statements(), want[tg.Name])                         // in this many statements
 		})
 	}
 }

@@ -183,8 +183,8 @@ const maxIndexed = 2000
 
 // searchIndex narrows a search for a term with an '@' (a whole or partial
 // email address) by the address's local part: with six characters or
-// more before the '@', by a range of the email tail index (tailQuery);
-// with fewer, as follows. pg_trgm's GIN index cannot
+// more before the '@', its candidates are a range of the email tail index
+// (tailQuery); with fewer, as follows. pg_trgm's GIN index cannot
 // weigh trigrams: "email_norm LIKE '%user1@example.com%'" reads the
 // posting list of every trigram of the term, and those of the domain
 // ("exa", "com", ...) hold nearly every user. The local part's trigrams
@@ -201,15 +201,16 @@ func searchIndex(ctx context.Context, q sqlstore.Querier, term string) (string, 
 	if at < 0 || utf8.RuneCountInString(term[:at]) < 3 {
 		return "", nil, nil
 	}
+	query := "SELECT id::text FROM users WHERE email_norm LIKE $1 ESCAPE '!' " +
+		"OR first_name_norm LIKE $2 ESCAPE '!' OR last_name_norm LIKE $2 ESCAPE '!' LIMIT $3"
+	args := []any{pgx.QueryExecModeExec, sqlstore.EscapeLike(core(term[:at])), sqlstore.EscapeLike(term), maxIndexed + 1}
 	if rs := []rune(term[:at]); len(rs) >= tailRunes {
 		from := string(rs[len(rs)-tailRunes:]) + term[at:]
 		if to, ok := sqlstore.PrefixEnd(from); ok {
-			return "u.id IN (" + tailQuery + ")", []any{from, to}, nil
+			query, args = tailQuery, []any{pgx.QueryExecModeExec, from, to, maxIndexed + 1}
 		}
 	}
-	rows, err := q.QueryContext(ctx, "SELECT id::text FROM users WHERE email_norm LIKE $1 ESCAPE '!' "+
-		"OR first_name_norm LIKE $2 ESCAPE '!' OR last_name_norm LIKE $2 ESCAPE '!' LIMIT $3",
-		pgx.QueryExecModeExec, sqlstore.EscapeLike(core(term[:at])), sqlstore.EscapeLike(term), maxIndexed+1)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return "", nil, err
 	}
@@ -245,13 +246,16 @@ const (
 // tailQuery lists the candidates of a term with at least tailRunes
 // characters before its '@': an address with one '@' that holds the term
 // has the term's '@' as its own, so its last tailRunes characters before
-// the '@' and what follows start with the term's, a range [?, ?) of
+// the '@' and what follows start with the term's, a range [$1, $2) of
 // users_email_tail_idx (by bytes: the column is COLLATE "C"); the users
 // whose name holds an '@' or whose address holds two come from
-// users_search_at_idx. They are a handful, so the page's own query lists
-// them (no statement of their own), and the store's exact test decides.
-const tailQuery = "SELECT id FROM users WHERE " + emailTail + " >= ? AND " + emailTail + " < ? " +
-	"UNION ALL SELECT id FROM users WHERE " + atOutside
+// users_search_at_idx; at most $3 of them. They are read first rather
+// than by a subquery of the page's query as on SQLite: PostgreSQL has no
+// statistics for the partial index's predicate (it guesses most users),
+// and with the subquery the page took 11.6 ms at 100,000 users
+// (BenchmarkGrowth), against 1.2 ms with the candidates read first.
+const tailQuery = "SELECT id::text FROM (SELECT id FROM users WHERE " + emailTail + " >= $1 AND " + emailTail + " < $2 " +
+	"UNION ALL SELECT id FROM users WHERE " + atOutside + ") t LIMIT $3"
 
 // core returns the window of at most five runes of s whose characters are
 // the rarest in names and addresses: digits, then letters outside ASCII,

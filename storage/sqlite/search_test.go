@@ -192,3 +192,75 @@ func TestSearchEmailTail(t *testing.T) {
 	is.Equal(logins(t, s, "lund@x.com"), []string{"anna", "other", "nul", "bad", "two", "short"})                   // a short local part goes to FTS5, same answer
 	is.Equal(logins(t, s, "z@z"), []string{"odd"})                                                                  // the name with an '@'
 }
+
+// FuzzSearchTerm: whatever the term, SQLite's search (the email tail
+// index, FTS5 or the scan, as the term's shape chooses) finds exactly
+// the users whose lower-cased first name, last name or email contains
+// the lower-cased term, alone and within a partner, with the exact total.
+func FuzzSearchTerm(f *testing.F) {
+	ctx := context.Background()
+	s := sqltest.SQLiteTarget.Store(f)
+	type person struct{ first, last, email string }
+	people := []person{
+		{"Anna", "Lund", "annalund@x.com"},
+		{"Jo", "Anna", "joannalund@x.com"},
+		{"Anna", "Au", "annalund@x.com.au"},
+		{"AnnaLund@X.com", "Name", "name1@y.org"},
+		{"Two", "At", "q@joannalund@x.com"},
+		{"Z@Z", "Odd", "odd@x.com"},
+		{"Split", "Rune", "日éé@x.jp"},
+		{"Pre", "Split", "a日éé@x.jp"},
+		{"Al", "Short", "al@x.com"},
+		{"Mona", "Nordvik", "mona.nordvik1234@example.com"},
+	}
+	var users []storage.UserRecord
+	partner := storage.PartnerRecord{ID: uuid.Must(uuid.NewV7()), Name: "P", Version: 1}
+	if err := s.CreatePartner(ctx, &partner); err != nil {
+		f.Fatal(err)
+	}
+	for i, p := range people {
+		u := storage.UserRecord{ID: uuid.Must(uuid.NewV7()), Email: p.email, EmailNorm: strings.ToLower(p.email),
+			FirstName: p.first, LastName: p.last, LoginName: fmt.Sprint("u", i), Status: "active", Version: 1}
+		if err := s.CreateUser(ctx, &u); err != nil {
+			f.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := s.AddPartnerMember(ctx, storage.PartnerMemberRecord{PartnerID: partner.ID, UserID: u.ID}); err != nil {
+				f.Fatal(err)
+			}
+		}
+		users = append(users, u)
+	}
+	for _, term := range []string{"annalund@x.com", "ANNALUND@x.COM", "nalund@x.com", "q@joannalund@x.com", "z@z", "日éé@x.jp", "éé@x", "nordvik", "@", "al@"} {
+		f.Add(term)
+	}
+	f.Fuzz(func(t *testing.T, term string) {
+		q := strings.ToLower(term)
+		for _, inPartner := range []bool{false, true} {
+			want := []string{}
+			for i, u := range users {
+				if inPartner && i%2 != 0 {
+					continue
+				}
+				if strings.Contains(strings.ToLower(u.FirstName), q) || strings.Contains(strings.ToLower(u.LastName), q) || strings.Contains(u.EmailNorm, q) {
+					want = append(want, u.LoginName)
+				}
+			}
+			filter := storage.UserFilter{Search: term}
+			if inPartner {
+				filter.PartnerID = partner.ID
+			}
+			p, err := s.ListUsers(ctx, filter, userkit.PageRequest{Limit: 100, Total: true})
+			if err != nil {
+				t.Fatalf("search %q: %v", term, err)
+			}
+			got := []string{}
+			for _, u := range p.Items {
+				got = append(got, u.LoginName)
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") || p.Total != len(want) {
+				t.Fatalf("search %q (partner %v): %v, total %d; want %v", term, inPartner, got, p.Total, want)
+			}
+		}
+	})
+}
