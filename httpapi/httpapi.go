@@ -97,6 +97,7 @@ type PortalService interface {
 	GetAttribute(ctx context.Context, id uuid.UUID) (portals.Attribute, error)
 	GetRole(ctx context.Context, id uuid.UUID) (portals.Role, error)
 	GetUser(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error)
+	GetUserProfile(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error)
 	List(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Portal], error)
 	ListAttributes(ctx context.Context, portalID uuid.UUID) ([]portals.Attribute, error)
 	ListRoles(ctx context.Context, portalID uuid.UUID) ([]portals.Role, error)

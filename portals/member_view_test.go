@@ -47,3 +47,43 @@ func TestGetUserViewMatchesFallback(t *testing.T) {
 		}
 	}
 }
+
+// GetUserProfile is GetUser without the roles and attributes: the same
+// member otherwise and the same refusals, whether the store reads the
+// profile in one statement or the service falls back to separate reads.
+func TestGetUserProfile(t *testing.T) {
+	f := newFixture(t)
+	plain := portals.New(struct{ storage.Store }{f.store}, f.authz, f.us, &portals.Options{Clock: f.clock.now})
+	pa, pb := f.partner("A"), f.partner("B")
+	owned, role := f.portal("owned", pa)
+	other, otherRole := f.portal("other", pb)
+	m1 := f.member(owned, role, "ann@example.com")
+	m2 := f.member(other, otherRole, "bob@example.com")
+	callers := map[string]context.Context{
+		"system":  f.sys,
+		"partner": f.serviceAccount(permissions.GrantParams{Action: string(permissions.UsersRead), Scope: permissions.PartnerScope(pa)}),
+		"none":    f.serviceAccount(),
+	}
+	type ask struct{ portal, user uuid.UUID }
+	for name, ctx := range callers {
+		for _, a := range []ask{{owned.ID, m1.User.ID}, {other.ID, m2.User.ID}, {owned.ID, m2.User.ID}, {uuid.New(), m1.User.ID}} {
+			full, ferr := f.ps.GetUser(ctx, a.portal, a.user)
+			for _, svc := range []*portals.Service{f.ps, plain} {
+				got, err := svc.GetUserProfile(ctx, a.portal, a.user)
+				if userkit.KindOf(err) != userkit.KindOf(ferr) {
+					t.Errorf("%s, %v: profile error %v, GetUser's %v", name, a, err, ferr)
+				}
+				if ferr != nil {
+					continue
+				}
+				if got.RoleIDs != nil || got.Attributes != nil {
+					t.Errorf("%s, %v: the profile carries roles or attributes: %+v", name, a, got)
+				}
+				full.RoleIDs, full.Attributes = nil, nil
+				if !reflect.DeepEqual(got, full) {
+					t.Errorf("%s, %v: profile %+v, GetUser without roles and attributes %+v", name, a, got, full)
+				}
+			}
+		}
+	}
+}

@@ -342,11 +342,26 @@ func (s *Service) addUser(ctx context.Context, portalID uuid.UUID, p AddUserPara
 // GetUser returns a member of the portal; it needs users.read on the
 // portal. A user who is not a member is NotFound.
 func (s *Service) GetUser(ctx context.Context, portalID, userID uuid.UUID) (Member, error) {
+	return s.getMember(ctx, portalID, userID, storage.MemberViewReader.MemberView)
+}
+
+// GetUserProfile is GetUser without the member's roles and attributes
+// (RoleIDs and Attributes are nil): for an answer that shows only the
+// user and the membership (Whaly's GET user), one row to read instead of
+// one per role, attribute and value. Same check, same errors.
+func (s *Service) GetUserProfile(ctx context.Context, portalID, userID uuid.UUID) (Member, error) {
+	m, err := s.getMember(ctx, portalID, userID, storage.MemberViewReader.MemberProfile)
+	m.RoleIDs, m.Attributes = nil, nil // the store without a MemberViewReader read them
+	return m, err
+}
+
+// getMember is GetUser with the view's read as a parameter.
+func (s *Service) getMember(ctx context.Context, portalID, userID uuid.UUID, view func(storage.MemberViewReader, context.Context, uuid.UUID, uuid.UUID) (storage.MemberView, error)) (Member, error) {
 	if vr, ok := s.store.(storage.MemberViewReader); ok {
 		// The membership with its portal and user in one statement; the
 		// check takes the portal's owner from it. A miss goes the way
 		// below, so that who may not read the portal learns nothing.
-		v, err := vr.MemberView(ctx, portalID, userID)
+		v, err := view(vr, ctx, portalID, userID)
 		switch {
 		case err == nil:
 			if err := s.authz.RequireOnPortal(ctx, permissions.UsersRead, v.Portal); err != nil {

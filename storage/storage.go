@@ -323,6 +323,11 @@ type MemberViewReader interface {
 	// MemberView returns the user's membership of the portal with both;
 	// NotFound when the user is not a member (or either is missing).
 	MemberView(ctx context.Context, portalID, userID uuid.UUID) (MemberView, error)
+	// MemberProfile is MemberView without the membership's roles and
+	// attributes (Member.RoleIDs and Attributes are nil), for an answer
+	// that shows neither: one row instead of one per role, attribute and
+	// value.
+	MemberProfile(ctx context.Context, portalID, userID uuid.UUID) (MemberView, error)
 }
 
 // MemberPageReader is implemented by stores that read a page of a

@@ -63,7 +63,7 @@ func (h *handlers) getUser(w http.ResponseWriter, r *http.Request) (userDTO, err
 	if err != nil {
 		return userDTO{}, err
 	}
-	m, err := h.api.Portals.GetUser(r.Context(), portalID, userID)
+	m, err := h.api.Portals.GetUserProfile(r.Context(), portalID, userID) // the answer shows no roles or attributes
 	if err != nil {
 		return userDTO{}, err
 	}

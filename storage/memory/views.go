@@ -61,6 +61,23 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (v s
 	return v, err
 }
 
+// MemberProfile implements storage.MemberViewReader.
+func (s *Store) MemberProfile(ctx context.Context, portalID, userID uuid.UUID) (v storage.MemberView, err error) {
+	err = s.read(ctx, func(d *data) error {
+		id, ok := d.memberByPair[pair{portalID, userID}]
+		row, found := d.users[userID]
+		if !ok || !found {
+			return notFound("portal membership")
+		}
+		v.Portal = d.portals[portalID]
+		v.Member = d.members[id]
+		v.Member.RoleIDs, v.Member.Attributes = nil, nil // not the profile's
+		v.User = row.record()
+		return nil
+	})
+	return v, err
+}
+
 // MemberViewPage implements storage.MemberPageReader.
 func (s *Store) MemberViewPage(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (out userkit.Page[storage.MemberView], err error) {
 	err = s.read(ctx, func(d *data) (err error) {

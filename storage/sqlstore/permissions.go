@@ -316,7 +316,7 @@ func (s *Store) joinedGrant() (dst []any, get func() (storage.GrantRecord, bool)
 
 // withExtra scans a row into a record's columns followed by extra ones.
 type withExtra struct {
-	rows  *sql.Rows
+	rows  scanner
 	extra []any
 }
 

@@ -132,6 +132,30 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (sto
 	return vs[0], nil
 }
 
+// memberDst are the destinations of memberCols in m.
+func (s *Store) memberDst(m *storage.PortalMemberRecord) []any {
+	return []any{idCol{&m.ID}, idCol{&m.PortalID}, idCol{&m.UserID}, &m.Locale, s.ntc(&m.LastLoginAt), s.tc(&m.CreatedAt), s.tc(&m.UpdatedAt), &m.Version}
+}
+
+// memberProfileQuery is one membership with its portal and user, without
+// its roles and attributes: one row, through the portal_members
+// (portal_id, user_id) key and the two primary keys.
+const memberProfileQuery = "SELECT " + userCols + ", " + portalCols + ", " + memberCols +
+	" FROM portal_members m JOIN portals p ON p.id = m.portal_id JOIN users u ON u.id = m.user_id" +
+	" WHERE m.portal_id = ? AND m.user_id = ?"
+
+// MemberProfile implements storage.MemberViewReader.
+func (s *Store) MemberProfile(ctx context.Context, portalID, userID uuid.UUID) (storage.MemberView, error) {
+	var v storage.MemberView
+	row := s.queryRow(ctx, memberProfileQuery, s.id(portalID), s.id(userID))
+	u, err := s.scanUser(withExtra{row, append(s.portalDst(&v.Portal), s.memberDst(&v.Member)...)})
+	if err != nil {
+		return storage.MemberView{}, s.wrap(err, "portal membership", "")
+	}
+	v.User = u
+	return v, nil
+}
+
 // MemberViewPage implements storage.MemberPageReader: the page's
 // memberships are chosen as ListPortalMembers chooses them, in a derived
 // table, and read with memberViewJoins.
@@ -176,8 +200,7 @@ func (s *Store) memberViews(ctx context.Context, query string, args ...any) ([]s
 			role, attr       uuid.UUID
 			value            sql.NullString
 		)
-		u, err := s.scanUser(withExtra{rows, append(s.portalDst(&p),
-			idCol{&m.ID}, idCol{&m.PortalID}, idCol{&m.UserID}, &m.Locale, s.ntc(&m.LastLoginAt), s.tc(&m.CreatedAt), s.tc(&m.UpdatedAt), &m.Version,
+		u, err := s.scanUser(withExtra{rows, append(append(s.portalDst(&p), s.memberDst(&m)...),
 			&k, &rpos, idCol{&role}, &apos, idCol{&attr}, &vpos, &value)})
 		if err != nil {
 			return nil, s.wrap(err, "portal membership", "")

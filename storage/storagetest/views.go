@@ -128,12 +128,23 @@ func testMemberView(t *testing.T, s storage.Store) {
 		is.NoErr(err)
 		is.Equal(diff(wantUser, v.User), "") // the user as GetUser
 		is.Equal(diff(portal, v.Portal), "") // the portal
+
+		pv, err := vr.MemberProfile(ctx, portal.ID, userID)
+		is.NoErr(err)
+		want.RoleIDs, want.Attributes = nil, nil
+		is.Equal(diff(want, pv.Member), "")   // the membership without its roles and attributes
+		is.Equal(diff(wantUser, pv.User), "") // the same user
+		is.Equal(diff(portal, pv.Portal), "") // and portal
 	}
 
 	_, err := vr.MemberView(ctx, portal.ID, createUser(t, s, 3).ID)
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // not a member
 	_, err = vr.MemberView(ctx, newID(), u.ID)
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // no such portal
+	_, err = vr.MemberProfile(ctx, portal.ID, createUser(t, s, 4).ID)
+	is.Equal(match(err, userkit.ErrNotFound), "ok") // not a member: no profile either
+	_, err = vr.MemberProfile(ctx, newID(), u.ID)
+	is.Equal(match(err, userkit.ErrNotFound), "ok")
 }
 
 func testMemberViewPage(t *testing.T, s storage.Store) {
