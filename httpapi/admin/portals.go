@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/google/uuid"
-
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/portals"
 )
