@@ -116,8 +116,8 @@ var writeBudget = map[string]int64{
 	"DELETE /admin/v1/partners/{id}":                                     3,
 	"DELETE /admin/v1/partners/{id}/teams/{team_id}":                     5,
 	"DELETE /admin/v1/portals/{id}":                                      4,
-	"DELETE /admin/v1/portals/{id}/attributes/{attribute_id}":            12, // + the portal lock (members rewritten)
-	"DELETE /admin/v1/portals/{id}/roles/{role_id}":                      11,
+	"DELETE /admin/v1/portals/{id}/attributes/{attribute_id}":            11, // + the portal lock (members rewritten)
+	"DELETE /admin/v1/portals/{id}/roles/{role_id}":                      10,
 	"DELETE /admin/v1/resources/{id}":                                    3,
 	"DELETE /admin/v1/service-accounts/{id}":                             4,
 	"DELETE /admin/v1/service-accounts/{id}/grants/{grant_id}":           5,
@@ -132,8 +132,8 @@ var writeBudget = map[string]int64{
 	"PATCH /admin/v1/partners/{id}":                                      7,
 	"PATCH /admin/v1/partners/{id}/teams/{team_id}":                      7,
 	"PATCH /admin/v1/portals/{id}":                                       5,
-	"PATCH /admin/v1/portals/{id}/attributes/{attribute_id}":             8,
-	"PATCH /admin/v1/portals/{id}/roles/{role_id}":                       8,
+	"PATCH /admin/v1/portals/{id}/attributes/{attribute_id}":             7,
+	"PATCH /admin/v1/portals/{id}/roles/{role_id}":                       7,
 	"PATCH /admin/v1/resources/{id}":                                     5,
 	"PATCH /admin/v1/service-accounts/{id}":                              6,
 	"POST /admin/v1/partners":                                            4,

@@ -91,11 +91,20 @@ type PortalService interface {
 	CreateAttribute(ctx context.Context, portalID uuid.UUID, p portals.AttributeParams) (portals.Attribute, error)
 	CreateRole(ctx context.Context, portalID uuid.UUID, p portals.RoleParams) (portals.Role, error)
 	Delete(ctx context.Context, id uuid.UUID) error
-	DeleteAttribute(ctx context.Context, id uuid.UUID) error
-	DeleteRole(ctx context.Context, id uuid.UUID) error
+	// DeleteAttributeIn deletes the attribute of the portal, with every
+	// member's values of it; portals.ErrNotInPortal when it belongs to
+	// another portal.
+	DeleteAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID) error
+	// DeleteRoleIn deletes the role of the portal; portals.ErrNotInPortal
+	// when it belongs to another portal.
+	DeleteRoleIn(ctx context.Context, portalID, roleID uuid.UUID) error
 	Get(ctx context.Context, id uuid.UUID) (portals.Portal, error)
-	GetAttribute(ctx context.Context, id uuid.UUID) (portals.Attribute, error)
-	GetRole(ctx context.Context, id uuid.UUID) (portals.Role, error)
+	// GetAttributeIn returns the attribute of the portal;
+	// portals.ErrNotInPortal when it belongs to another portal.
+	GetAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID) (portals.Attribute, error)
+	// GetRoleIn returns the role of the portal; portals.ErrNotInPortal when
+	// it belongs to another portal.
+	GetRoleIn(ctx context.Context, portalID, roleID uuid.UUID) (portals.Role, error)
 	GetUser(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error)
 	GetUserProfile(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error)
 	List(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Portal], error)
@@ -104,8 +113,14 @@ type PortalService interface {
 	ListUsers(ctx context.Context, portalID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Member], error)
 	RemoveUser(ctx context.Context, portalID, userID uuid.UUID) (bool, error)
 	Update(ctx context.Context, id uuid.UUID, p portals.UpdateParams) (portals.Portal, error)
-	UpdateAttribute(ctx context.Context, id uuid.UUID, p portals.AttributeUpdateParams) (portals.Attribute, error)
-	UpdateRole(ctx context.Context, id uuid.UUID, p portals.RoleUpdateParams) (portals.Role, error)
+	// UpdateAttributeIn changes the attribute of the portal;
+	// portals.ErrNotInPortal when it belongs to another portal,
+	// portals.ErrUnversioned when p names a version.
+	UpdateAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID, p portals.AttributeUpdateParams) (portals.Attribute, error)
+	// UpdateRoleIn renames the role of the portal; portals.ErrNotInPortal
+	// when it belongs to another portal, portals.ErrUnversioned when p
+	// names a version.
+	UpdateRoleIn(ctx context.Context, portalID, roleID uuid.UUID, p portals.RoleUpdateParams) (portals.Role, error)
 }
 
 // PermissionService is what the handlers (and the credential check) call

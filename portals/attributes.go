@@ -58,10 +58,13 @@ type AttributeParams struct {
 }
 
 // AttributeUpdateParams changes an attribute; nil fields stay as they are.
+// Attributes have no version: a Version is ErrUnversioned, as no compare
+// could hold.
 type AttributeUpdateParams struct {
 	Name                *string
 	Label               *string // "" means the Name
 	AllowMultipleValues *bool
+	Version             *int64
 }
 
 // maxValueLen bounds one attribute value, so that attributes stay small
@@ -143,21 +146,46 @@ func (s *Service) CreateAttribute(ctx context.Context, portalID uuid.UUID, p Att
 	return toAttribute(rec), nil
 }
 
-// attribute reads an attribute and checks action on its portal.
-func (s *Service) attribute(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.AttributeRecord, error) {
+// readAttribute reads an attribute with what decides a check on its
+// portal.
+func (s *Service) readAttribute(ctx context.Context, id uuid.UUID) (storage.AttributeRecord, portalCheck, error) {
 	if pr, ok := s.store.(storage.PortalPartReader); ok {
 		// With its portal, whose owner decides the check.
 		rec, portal, err := pr.AttributeWithPortal(ctx, id)
-		if err != nil {
-			return rec, err
-		}
-		return rec, s.authz.RequireOnPortal(ctx, action, portal)
+		return rec, portalCheck{authz: s.authz, portal: &portal, id: rec.PortalID}, err
 	}
 	rec, err := s.store.GetAttribute(ctx, id)
+	return rec, portalCheck{authz: s.authz, id: rec.PortalID}, err
+}
+
+// attribute reads an attribute and checks action on its portal.
+func (s *Service) attribute(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.AttributeRecord, error) {
+	rec, c, err := s.readAttribute(ctx, id)
 	if err != nil {
 		return rec, err
 	}
-	return rec, s.authz.Require(ctx, action, permissions.PortalScope(rec.PortalID))
+	return rec, c.require(ctx, action)
+}
+
+// attributeIn reads the attribute id of the portal portalID and checks
+// action on it, refusing a version (see portalCheck.in).
+func (s *Service) attributeIn(ctx context.Context, portalID, id uuid.UUID, action permissions.Action, version *int64) (storage.AttributeRecord, error) {
+	rec, c, err := s.readAttribute(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	return rec, c.in(ctx, portalID, action, version)
+}
+
+// GetAttributeIn returns the attribute attributeID of the portal portalID;
+// it needs portals.read on the portal. An attribute of another portal is
+// ErrNotInPortal.
+func (s *Service) GetAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID) (Attribute, error) {
+	rec, err := s.attributeIn(ctx, portalID, attributeID, permissions.PortalsRead, nil)
+	if err != nil {
+		return Attribute{}, err
+	}
+	return toAttribute(rec), nil
 }
 
 // GetAttribute returns an attribute; it needs portals.read on its portal.
@@ -171,12 +199,31 @@ func (s *Service) GetAttribute(ctx context.Context, id uuid.UUID) (Attribute, er
 
 // UpdateAttribute changes an attribute's name, label or whether it allows
 // several values; it needs portals.update on its portal. Switching multiple
-// values off while a member holds several is Conflict. An update that
-// changes nothing writes nothing (no audit event).
+// values off while a member holds several is Conflict; a p.Version is
+// ErrUnversioned. An update that changes nothing writes nothing (no audit
+// event).
 func (s *Service) UpdateAttribute(ctx context.Context, id uuid.UUID, p AttributeUpdateParams) (Attribute, error) {
 	if _, err := s.attribute(ctx, id, permissions.PortalsUpdate); err != nil {
 		return Attribute{}, err
 	}
+	if p.Version != nil {
+		return Attribute{}, ErrUnversioned
+	}
+	return s.updateAttribute(ctx, id, p)
+}
+
+// UpdateAttributeIn is UpdateAttribute on the attribute attributeID of the
+// portal portalID: an attribute of another portal is ErrNotInPortal, and
+// changes nothing.
+func (s *Service) UpdateAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID, p AttributeUpdateParams) (Attribute, error) {
+	if _, err := s.attributeIn(ctx, portalID, attributeID, permissions.PortalsUpdate, p.Version); err != nil {
+		return Attribute{}, err
+	}
+	return s.updateAttribute(ctx, attributeID, p)
+}
+
+// updateAttribute is UpdateAttribute once the caller is checked.
+func (s *Service) updateAttribute(ctx context.Context, id uuid.UUID, p AttributeUpdateParams) (Attribute, error) {
 	if p.Name != nil {
 		name := strings.TrimSpace(*p.Name)
 		p.Name = &name
@@ -240,9 +287,24 @@ func (s *Service) DeleteAttribute(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
+	return s.deleteAttribute(ctx, def.PortalID, id)
+}
+
+// DeleteAttributeIn is DeleteAttribute on the attribute attributeID of the
+// portal portalID: an attribute of another portal is ErrNotInPortal, and
+// stays.
+func (s *Service) DeleteAttributeIn(ctx context.Context, portalID, attributeID uuid.UUID) error {
+	if _, err := s.attributeIn(ctx, portalID, attributeID, permissions.PortalsUpdate, nil); err != nil {
+		return err
+	}
+	return s.deleteAttribute(ctx, portalID, attributeID)
+}
+
+// deleteAttribute is DeleteAttribute once the caller is checked.
+func (s *Service) deleteAttribute(ctx context.Context, portalID, id uuid.UUID) error {
 	// It rewrites memberships: under the portal's lock, as every writer
 	// of a portal's memberships (an attribute never changes portal).
-	return txn.Update(ctx, s.store, storage.KindPortal, def.PortalID.String(), func(tx storage.Store) error {
+	return txn.Update(ctx, s.store, storage.KindPortal, portalID.String(), func(tx storage.Store) error {
 		rec, err := tx.GetAttribute(ctx, id)
 		if err != nil {
 			return err

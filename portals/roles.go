@@ -27,9 +27,11 @@ type RoleParams struct {
 	IsSystem bool
 }
 
-// RoleUpdateParams renames a role; nil leaves the name.
+// RoleUpdateParams renames a role; nil leaves the name. Roles have no
+// version: a Version is ErrUnversioned, as no compare could hold.
 type RoleUpdateParams struct {
-	Name *string
+	Name    *string
+	Version *int64
 }
 
 func toRole(r storage.PortalRoleRecord) Role {
@@ -73,21 +75,44 @@ func (s *Service) CreateRole(ctx context.Context, portalID uuid.UUID, p RolePara
 	return toRole(rec), nil
 }
 
-// role reads a role and checks action on its portal.
-func (s *Service) role(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.PortalRoleRecord, error) {
+// readRole reads a role with what decides a check on its portal.
+func (s *Service) readRole(ctx context.Context, id uuid.UUID) (storage.PortalRoleRecord, portalCheck, error) {
 	if pr, ok := s.store.(storage.PortalPartReader); ok {
 		// With its portal, whose owner decides the check.
 		rec, portal, err := pr.PortalRoleWithPortal(ctx, id)
-		if err != nil {
-			return rec, err
-		}
-		return rec, s.authz.RequireOnPortal(ctx, action, portal)
+		return rec, portalCheck{authz: s.authz, portal: &portal, id: rec.PortalID}, err
 	}
 	rec, err := s.store.GetPortalRole(ctx, id)
+	return rec, portalCheck{authz: s.authz, id: rec.PortalID}, err
+}
+
+// role reads a role and checks action on its portal.
+func (s *Service) role(ctx context.Context, id uuid.UUID, action permissions.Action) (storage.PortalRoleRecord, error) {
+	rec, c, err := s.readRole(ctx, id)
 	if err != nil {
 		return rec, err
 	}
-	return rec, s.authz.Require(ctx, action, permissions.PortalScope(rec.PortalID))
+	return rec, c.require(ctx, action)
+}
+
+// roleIn reads the role id of the portal portalID and checks action on
+// it, refusing a version (see portalCheck.in).
+func (s *Service) roleIn(ctx context.Context, portalID, id uuid.UUID, action permissions.Action, version *int64) (storage.PortalRoleRecord, error) {
+	rec, c, err := s.readRole(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	return rec, c.in(ctx, portalID, action, version)
+}
+
+// GetRoleIn returns the role roleID of the portal portalID; it needs
+// portals.read on the portal. A role of another portal is ErrNotInPortal.
+func (s *Service) GetRoleIn(ctx context.Context, portalID, roleID uuid.UUID) (Role, error) {
+	rec, err := s.roleIn(ctx, portalID, roleID, permissions.PortalsRead, nil)
+	if err != nil {
+		return Role{}, err
+	}
+	return toRole(rec), nil
 }
 
 // GetRole returns a role; it needs portals.read on its portal.
@@ -100,11 +125,28 @@ func (s *Service) GetRole(ctx context.Context, id uuid.UUID) (Role, error) {
 }
 
 // UpdateRole renames a role; it needs portals.update on its portal. System
-// roles cannot be renamed (Invalid).
+// roles cannot be renamed (Invalid); a p.Version is ErrUnversioned.
 func (s *Service) UpdateRole(ctx context.Context, id uuid.UUID, p RoleUpdateParams) (Role, error) {
 	if _, err := s.role(ctx, id, permissions.PortalsUpdate); err != nil {
 		return Role{}, err
 	}
+	if p.Version != nil {
+		return Role{}, ErrUnversioned
+	}
+	return s.updateRole(ctx, id, p)
+}
+
+// UpdateRoleIn is UpdateRole on the role roleID of the portal portalID: a
+// role of another portal is ErrNotInPortal, and changes nothing.
+func (s *Service) UpdateRoleIn(ctx context.Context, portalID, roleID uuid.UUID, p RoleUpdateParams) (Role, error) {
+	if _, err := s.roleIn(ctx, portalID, roleID, permissions.PortalsUpdate, p.Version); err != nil {
+		return Role{}, err
+	}
+	return s.updateRole(ctx, roleID, p)
+}
+
+// updateRole is UpdateRole once the caller is checked.
+func (s *Service) updateRole(ctx context.Context, id uuid.UUID, p RoleUpdateParams) (Role, error) {
 	if p.Name != nil {
 		name := strings.TrimSpace(*p.Name)
 		p.Name = &name
@@ -143,6 +185,20 @@ func (s *Service) DeleteRole(ctx context.Context, id uuid.UUID) error {
 	if _, err := s.role(ctx, id, permissions.PortalsUpdate); err != nil {
 		return err
 	}
+	return s.deleteRole(ctx, id)
+}
+
+// DeleteRoleIn is DeleteRole on the role roleID of the portal portalID: a
+// role of another portal is ErrNotInPortal, and stays.
+func (s *Service) DeleteRoleIn(ctx context.Context, portalID, roleID uuid.UUID) error {
+	if _, err := s.roleIn(ctx, portalID, roleID, permissions.PortalsUpdate, nil); err != nil {
+		return err
+	}
+	return s.deleteRole(ctx, roleID)
+}
+
+// deleteRole is DeleteRole once the caller is checked.
+func (s *Service) deleteRole(ctx context.Context, id uuid.UUID) error {
 	return s.store.InTx(ctx, func(tx storage.Store) error {
 		rec, err := tx.GetPortalRole(ctx, id)
 		if err != nil {

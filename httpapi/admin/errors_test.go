@@ -56,6 +56,8 @@ func TestErrors(t *testing.T) {
 	f.name(portal, "portal_a")
 	f.name(wd.teamB.ID.String(), "team_b")
 	f.name(wd.roleA.ID.String(), "role_a")
+	f.name(wd.roleB.ID.String(), "role_b")
+	f.name(wd.attrB.ID.String(), "attr_b")
 	noRights := "Bearer " + f.env.Key(t, apitest.Grant("users.read", scopeOf(wd.partnerB.ID)))
 	huge := `{"name": "` + strings.Repeat("a", httpapi.DefaultMaxBodyBytes) + `"}`
 	ifMatch := func(v string) map[string]string { return map[string]string{"If-Match": v} }
@@ -89,6 +91,8 @@ func TestErrors(t *testing.T) {
 		{"404_unknown_partner", req{Method: "GET", Path: "/partners/0188f5c4-0000-7000-8000-000000000000"}, 404, nil},
 		{"404_malformed_id", req{Method: "GET", Path: "/partners/42"}, 404, nil},
 		{"404_team_of_other_partner", req{Method: "GET", Path: "/partners/" + pa + "/teams/" + wd.teamB.ID.String()}, 404, nil},
+		{"404_role_of_other_portal", req{Method: "PATCH", Path: "/portals/" + portal + "/roles/" + wd.roleB.ID.String(), Body: `{"name": "X"}`}, 404, nil},
+		{"404_attribute_of_other_portal", req{Method: "DELETE", Path: "/portals/" + portal + "/attributes/" + wd.attrB.ID.String()}, 404, nil},
 		{"404_unknown_resource", req{Method: "GET", Path: "/resources/p-0000"}, 404, nil},
 		{"404_grant_of_other_principal", req{Method: "DELETE", Path: "/users/" + wd.userA.ID.String() + "/grants/" + wd.grantUsr.ID.String()}, 404, nil},
 		{"404_user_grants_of_service_account", req{Method: "GET", Path: "/users/" + wd.saOther.ID.String() + "/grants"}, 404, nil},

@@ -18,18 +18,6 @@ type handlers struct {
 // 13.1.1).
 var errStale = userkit.Errorf(userkit.PreconditionFailed, "this resource has no ETag; send no If-Match")
 
-// noIfMatch refuses an If-Match other than "*" on unversioned resources.
-func noIfMatch(r *http.Request) error {
-	v, err := core.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	if v != nil {
-		return errStale
-	}
-	return nil
-}
-
 // created sets what a 201 carries besides the body: the new object's
 // location and its ETag (0: none).
 func created(w http.ResponseWriter, r *http.Request, id string, version int64) {

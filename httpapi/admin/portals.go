@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/userkit/userkit/httpapi/internal/core"
 	"github.com/userkit/userkit/portals"
 )
@@ -127,41 +129,50 @@ func (h *handlers) createRole() http.Handler {
 	})
 }
 
-// role returns the role in the path, NotFound unless it belongs to the
-// portal in the path; the service checks portals.read first.
-func (h *handlers) role(r *http.Request) (portals.Role, error) {
-	pid, err := pathID(r, "id")
-	if err != nil {
-		return portals.Role{}, err
+// partPath returns the IDs of the portal and of its role or attribute
+// (the path value part) in the path.
+func partPath(r *http.Request, part string) (portal, id uuid.UUID, err error) {
+	if portal, err = pathID(r, "id"); err != nil {
+		return uuid.Nil, uuid.Nil, err
 	}
-	rid, err := pathID(r, "role_id")
-	if err != nil {
-		return portals.Role{}, err
+	if id, err = pathID(r, part); err != nil {
+		return uuid.Nil, uuid.Nil, err
 	}
-	role, err := h.api.Portals.GetRole(r.Context(), rid)
-	if err != nil {
-		return portals.Role{}, err
+	return portal, id, nil
+}
+
+// partAnswer answers what the service says of a role or attribute in the
+// API's shape: one of another portal is the plain 404, a version on one
+// the 412 of errStale.
+func partAnswer(err error) error {
+	switch {
+	case errors.Is(err, portals.ErrNotInPortal):
+		return errNotFound
+	case errors.Is(err, portals.ErrUnversioned):
+		return errStale
 	}
-	if role.PortalID != pid {
-		return portals.Role{}, errNotFound
-	}
-	return role, nil
+	return err
 }
 
 func (h *handlers) getRole() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
-		role, err := h.role(r)
-		return toRole(role), err
+		pid, rid, err := partPath(r, "role_id")
+		if err != nil {
+			return roleDTO{}, err
+		}
+		role, err := h.api.Portals.GetRoleIn(r.Context(), pid, rid)
+		return toRole(role), partAnswer(err)
 	})
 }
 
 func (h *handlers) updateRole() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (roleDTO, error) {
-		role, err := h.role(r)
+		pid, rid, err := partPath(r, "role_id")
 		if err != nil {
 			return roleDTO{}, err
 		}
-		if err := noIfMatch(r); err != nil {
+		ver, err := core.IfMatch(r)
+		if err != nil {
 			return roleDTO{}, err
 		}
 		var in rolePatch
@@ -172,18 +183,19 @@ func (h *handlers) updateRole() http.Handler {
 		if err != nil {
 			return roleDTO{}, err
 		}
-		role, err = h.api.Portals.UpdateRole(r.Context(), role.ID, params)
-		return toRole(role), err
+		params.Version = ver
+		role, err := h.api.Portals.UpdateRoleIn(r.Context(), pid, rid, params)
+		return toRole(role), partAnswer(err)
 	})
 }
 
 func (h *handlers) deleteRole() http.Handler {
 	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-		role, err := h.role(r)
+		pid, rid, err := partPath(r, "role_id")
 		if err != nil {
 			return core.Empty{}, err
 		}
-		return core.Empty{}, h.api.Portals.DeleteRole(r.Context(), role.ID)
+		return core.Empty{}, partAnswer(h.api.Portals.DeleteRoleIn(r.Context(), pid, rid))
 	})
 }
 
@@ -221,41 +233,25 @@ func (h *handlers) createAttribute() http.Handler {
 	})
 }
 
-// attribute returns the attribute in the path, NotFound unless it belongs
-// to the portal in the path; the service checks portals.read first.
-func (h *handlers) attribute(r *http.Request) (portals.Attribute, error) {
-	pid, err := pathID(r, "id")
-	if err != nil {
-		return portals.Attribute{}, err
-	}
-	aid, err := pathID(r, "attribute_id")
-	if err != nil {
-		return portals.Attribute{}, err
-	}
-	a, err := h.api.Portals.GetAttribute(r.Context(), aid)
-	if err != nil {
-		return portals.Attribute{}, err
-	}
-	if a.PortalID != pid {
-		return portals.Attribute{}, errNotFound
-	}
-	return a, nil
-}
-
 func (h *handlers) getAttribute() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
-		a, err := h.attribute(r)
-		return toAttribute(a), err
+		pid, aid, err := partPath(r, "attribute_id")
+		if err != nil {
+			return attributeDTO{}, err
+		}
+		a, err := h.api.Portals.GetAttributeIn(r.Context(), pid, aid)
+		return toAttribute(a), partAnswer(err)
 	})
 }
 
 func (h *handlers) updateAttribute() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (attributeDTO, error) {
-		a, err := h.attribute(r)
+		pid, aid, err := partPath(r, "attribute_id")
 		if err != nil {
 			return attributeDTO{}, err
 		}
-		if err := noIfMatch(r); err != nil {
+		ver, err := core.IfMatch(r)
+		if err != nil {
 			return attributeDTO{}, err
 		}
 		var in attributePatch
@@ -266,17 +262,18 @@ func (h *handlers) updateAttribute() http.Handler {
 		if err != nil {
 			return attributeDTO{}, err
 		}
-		a, err = h.api.Portals.UpdateAttribute(r.Context(), a.ID, params)
-		return toAttribute(a), err
+		params.Version = ver
+		a, err := h.api.Portals.UpdateAttributeIn(r.Context(), pid, aid, params)
+		return toAttribute(a), partAnswer(err)
 	})
 }
 
 func (h *handlers) deleteAttribute() http.Handler {
 	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-		a, err := h.attribute(r)
+		pid, aid, err := partPath(r, "attribute_id")
 		if err != nil {
 			return core.Empty{}, err
 		}
-		return core.Empty{}, h.api.Portals.DeleteAttribute(r.Context(), a.ID)
+		return core.Empty{}, partAnswer(h.api.Portals.DeleteAttributeIn(r.Context(), pid, aid))
 	})
 }
