@@ -476,6 +476,11 @@ func (s countedPortals) GetUser(ctx context.Context, portalID, userID uuid.UUID)
 	return s.next.GetUser(ctx, portalID, userID)
 }
 
+func (s countedPortals) GetUserProfile(ctx context.Context, portalID, userID uuid.UUID) (portals.Member, error) {
+	count(ctx, "Portals.GetUserProfile")
+	return s.next.GetUserProfile(ctx, portalID, userID)
+}
+
 func (s countedPortals) List(ctx context.Context, partnerID uuid.UUID, p userkit.PageRequest) (userkit.Page[portals.Portal], error) {
 	count(ctx, "Portals.List")
 	return s.next.List(ctx, partnerID, p)
