@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,16 +29,20 @@ var (
 // that joining them all side by side would give.
 const viewKinds = "CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) x "
 
-// userViewQuery is the user by number with, per row, one partner (k = 1,
-// in join order), one portal (k = 2, with its owner) or one team (k = 3,
-// by ID), and whether the user holds "*" on everything; through the users
-// num index, partner_members_user_idx, portal_members_user_idx and
-// team_members_user_idx.
-const userViewQuery = "SELECT " + userCols + ", x.k, " +
+// userViewQuery is the user by number: a first row (k = 0) with the
+// user's columns and whether they hold "*" on everything, then per row
+// one partner (k = 1, in join order), one portal (k = 2, with its owner)
+// or one team (k = 3, by ID); through the users num index,
+// partner_members_user_idx, portal_members_user_idx and
+// team_members_user_idx. The user's ~30 columns are NULL after the first
+// row, so that the driver does not copy them again for every partner,
+// portal and team (it copies every column of every row it steps to).
+var userViewQuery = "SELECT " + onlyWhen("x.k = 0", userCols) + ", x.k, " +
 	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, pp.member_count, " +
 	"m.portal_id, p.partner_id, " +
 	"t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version, " +
-	holdsAllCol + " FROM users u " + viewKinds +
+	"CASE WHEN x.k = 0 THEN " + holdsAllCol + " END FROM users u " +
+	"CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) x " +
 	"LEFT JOIN partner_members pm ON x.k = 1 AND pm.user_id = u.id " +
 	"LEFT JOIN partners pp ON pp.id = pm.partner_id " +
 	"LEFT JOIN portal_members m ON x.k = 2 AND m.user_id = u.id " +
@@ -45,6 +50,15 @@ const userViewQuery = "SELECT " + userCols + ", x.k, " +
 	"LEFT JOIN team_members tm ON x.k = 3 AND tm.user_id = u.id " +
 	"LEFT JOIN teams t ON t.id = tm.team_id " +
 	"WHERE u.num = ? ORDER BY x.k, pm.created_at, pm.seq, t.id"
+
+// onlyWhen is the comma-separated columns cols, each NULL unless cond.
+func onlyWhen(cond, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, c := range parts {
+		parts[i] = "CASE WHEN " + cond + " THEN " + c + " END"
+	}
+	return strings.Join(parts, ", ")
+}
 
 // UserViewByNum implements storage.UserViewReader.
 func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView, error) {
@@ -55,9 +69,11 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 	}
 	defer rows.Close()
 	found := false
+	var skip []any // the user's columns after the first row: NULL
 	for rows.Next() {
 		var (
-			k, all                  int64
+			k                       int64
+			all                     sql.NullInt64
 			pid, portal, owner, tid uuid.UUID
 			tpartner                uuid.UUID
 			pnum, pver, tnum, tver  sql.NullInt64
@@ -66,15 +82,29 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 			tdef                    sql.NullBool
 			pc, pu, tc, tu          *time.Time
 		)
-		rec, err := s.scanUser(withExtra{rows, []any{&k,
+		rest := []any{&k,
 			idCol{&pid}, &pnum, textCol{&pname}, s.ntc(&pc), s.ntc(&pu), &pver, &pmembers,
 			idCol{&portal}, idCol{&owner},
 			idCol{&tid}, &tnum, idCol{&tpartner}, textCol{&tname}, &tdef, s.ntc(&tc), s.ntc(&tu), &tver,
-			&all}})
-		if err != nil {
+			&all}
+		if !found {
+			rec, err := s.scanUser(withExtra{rows, rest})
+			if err != nil {
+				return storage.UserView{}, s.wrap(err, "user", "")
+			}
+			v.User, v.HoldsAll, found = rec, all.Int64 == 1, true
+			continue // the k = 0 row holds nothing else
+		}
+		if skip == nil {
+			var null any
+			skip = make([]any, len(s.userDst(&storage.UserRecord{})))
+			for i := range skip {
+				skip[i] = &null
+			}
+		}
+		if err := rows.Scan(append(skip[:len(skip):len(skip)], rest...)...); err != nil {
 			return storage.UserView{}, s.wrap(err, "user", "")
 		}
-		v.User, v.HoldsAll, found = rec, all == 1, true
 		switch {
 		case k == 1 && pid != uuid.Nil && pc != nil && pu != nil:
 			v.Partners = append(v.Partners, storage.PartnerRecord{ID: pid, Num: pnum.Int64, Name: pname, CreatedAt: *pc, UpdatedAt: *pu, Version: pver.Int64, MemberCount: pmembers.Int64})
