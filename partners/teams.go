@@ -3,11 +3,11 @@ package partners
 import (
 	"context"
 	"errors"
-	"github.com/userkit/userkit/internal/txn"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
