@@ -114,7 +114,7 @@ var overBudget = map[string]int64{}
 // events). BENCHMARKS.md lists them with their reasons.
 var writeBudget = map[string]int64{
 	"DELETE /admin/v1/partners/{id}":                                     3,
-	"DELETE /admin/v1/partners/{id}/teams/{team_id}":                     5,
+	"DELETE /admin/v1/partners/{id}/teams/{team_id}":                     4,
 	"DELETE /admin/v1/portals/{id}":                                      4,
 	"DELETE /admin/v1/portals/{id}/attributes/{attribute_id}":            11, // + the portal lock (members rewritten)
 	"DELETE /admin/v1/portals/{id}/roles/{role_id}":                      10,
@@ -130,7 +130,7 @@ var writeBudget = map[string]int64{
 	"DELETE /portal-api/users/{user_id}":                                 11, // + the user's partners (locked) and their member counts
 	"DELETE /v1/partner-portals/{portalId}/users/{userId}":               7,  // + the user and portal locks
 	"PATCH /admin/v1/partners/{id}":                                      7,
-	"PATCH /admin/v1/partners/{id}/teams/{team_id}":                      7,
+	"PATCH /admin/v1/partners/{id}/teams/{team_id}":                      6,
 	"PATCH /admin/v1/portals/{id}":                                       5,
 	"PATCH /admin/v1/portals/{id}/attributes/{attribute_id}":             7,
 	"PATCH /admin/v1/portals/{id}/roles/{role_id}":                       7,

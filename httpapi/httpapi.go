@@ -61,11 +61,15 @@ type PartnerService interface {
 	Create(ctx context.Context, p partners.CreateParams) (partners.Partner, error)
 	CreateTeam(ctx context.Context, partnerID uuid.UUID, p partners.TeamParams) (partners.Team, error)
 	Delete(ctx context.Context, id uuid.UUID) error
-	DeleteTeam(ctx context.Context, id uuid.UUID) error
+	// DeleteTeamIn deletes the team of the partner (not its users);
+	// partners.ErrNotInPartner when it belongs to another partner.
+	DeleteTeamIn(ctx context.Context, partnerID, teamID uuid.UUID) error
 	Get(ctx context.Context, id uuid.UUID) (partners.Partner, error)
 	GetByNum(ctx context.Context, num int64) (partners.Partner, error)
 	GetMember(ctx context.Context, partnerNum, userNum int64) (users.User, error)
-	GetTeam(ctx context.Context, id uuid.UUID) (partners.Team, error)
+	// GetTeamIn returns the team of the partner;
+	// partners.ErrNotInPartner when it belongs to another partner.
+	GetTeamIn(ctx context.Context, partnerID, teamID uuid.UUID) (partners.Team, error)
 	GetTeamByNum(ctx context.Context, num int64) (partners.Team, error)
 	GetUser(ctx context.Context, partnerID, userID uuid.UUID) (users.User, error)
 	List(ctx context.Context, p userkit.PageRequest) (userkit.Page[partners.Partner], error)
@@ -80,7 +84,10 @@ type PartnerService interface {
 	TeamMembers(ctx context.Context, teamID uuid.UUID) ([]users.User, error)
 	TeamsOf(ctx context.Context, userID uuid.UUID) ([]partners.Team, error)
 	Update(ctx context.Context, id uuid.UUID, p partners.UpdateParams) (partners.Partner, error)
-	UpdateTeam(ctx context.Context, id uuid.UUID, p partners.TeamUpdateParams) (partners.Team, error)
+	// UpdateTeamIn renames the team of the partner, compare-and-set when
+	// p names a version; partners.ErrNotInPartner when it belongs to
+	// another partner.
+	UpdateTeamIn(ctx context.Context, partnerID, teamID uuid.UUID, p partners.TeamUpdateParams) (partners.Team, error)
 	UpdateMember(ctx context.Context, partnerNum, userNum int64, p partners.MemberUpdate) (users.User, error)
 }
 

@@ -3,11 +3,11 @@ package partners
 import (
 	"context"
 	"errors"
-	"github.com/userkit/userkit/internal/txn"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
+	"github.com/userkit/userkit/internal/txn"
 	"github.com/userkit/userkit/internal/validate"
 	"github.com/userkit/userkit/permissions"
 	"github.com/userkit/userkit/storage"
@@ -62,6 +62,43 @@ func (s *Service) GetTeam(ctx context.Context, id uuid.UUID) (Team, error) {
 	return teamFrom(rec), nil
 }
 
+// ErrNotInPartner is the NotFound of the methods addressed by a partner
+// and one of its teams (GetTeamIn, UpdateTeamIn, DeleteTeamIn) when the
+// team belongs to another partner.
+var ErrNotInPartner = userkit.Errorf(userkit.NotFound, "not in this partner")
+
+// teamIn reads the team id of the partner partnerID and checks action on
+// it. Who may not read the team is refused as GetTeam refuses them, so the
+// path's partner reveals nothing; who may read it learns that it is not in
+// partnerID (ErrNotInPartner), and only then whether they may do action.
+func (s *Service) teamIn(ctx context.Context, partnerID, id uuid.UUID, action permissions.Action) (storage.TeamRecord, error) {
+	rec, err := s.store.GetTeam(ctx, id)
+	if rec, err = s.team(ctx, permissions.PartnersRead, rec, err); err != nil {
+		return rec, err
+	}
+	if rec.PartnerID != partnerID {
+		return storage.TeamRecord{}, ErrNotInPartner
+	}
+	if action == permissions.PartnersRead {
+		return rec, nil
+	}
+	if err := s.authz.Require(ctx, action, permissions.PartnerScope(rec.PartnerID)); err != nil {
+		return storage.TeamRecord{}, err
+	}
+	return rec, nil
+}
+
+// GetTeamIn returns the team teamID of the partner partnerID; it needs
+// partners.read on the partner. A team of another partner is
+// ErrNotInPartner.
+func (s *Service) GetTeamIn(ctx context.Context, partnerID, teamID uuid.UUID) (Team, error) {
+	rec, err := s.teamIn(ctx, partnerID, teamID, permissions.PartnersRead)
+	if err != nil {
+		return Team{}, err
+	}
+	return teamFrom(rec), nil
+}
+
 // GetTeamByNum returns the team with the store-assigned number num. It
 // needs partners.read on the team's partner; misses work as in GetByNum.
 func (s *Service) GetTeamByNum(ctx context.Context, num int64) (Team, error) {
@@ -82,6 +119,22 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
 		return Team{}, err
 	}
+	return s.updateTeam(ctx, rec, p)
+}
+
+// UpdateTeamIn is UpdateTeam on the team teamID of the partner partnerID:
+// a team of another partner is ErrNotInPartner, and changes nothing.
+func (s *Service) UpdateTeamIn(ctx context.Context, partnerID, teamID uuid.UUID, p TeamUpdateParams) (Team, error) {
+	rec, err := s.teamIn(ctx, partnerID, teamID, permissions.PartnersUpdate)
+	if err != nil {
+		return Team{}, err
+	}
+	return s.updateTeam(ctx, rec, p)
+}
+
+// updateTeam is UpdateTeam once the caller is checked on the team rec.
+func (s *Service) updateTeam(ctx context.Context, rec storage.TeamRecord, p TeamUpdateParams) (Team, error) {
+	id := rec.ID
 	if p.Name != nil {
 		name := strings.TrimSpace(*p.Name)
 		if err := validate.Struct(TeamParams{Name: name}); err != nil {
@@ -94,7 +147,7 @@ func (s *Service) UpdateTeam(ctx context.Context, id uuid.UUID, p TeamUpdatePara
 	}
 	var out storage.TeamRecord
 	// The partner's lock, as a partner's rename writes its default team.
-	err = txn.Update(ctx, s.store, storage.KindPartner, rec.PartnerID.String(), func(tx storage.Store) error {
+	err := txn.Update(ctx, s.store, storage.KindPartner, rec.PartnerID.String(), func(tx storage.Store) error {
 		rec, err := tx.GetTeam(ctx, id)
 		if err != nil {
 			return err
@@ -128,14 +181,29 @@ func (s *Service) DeleteTeam(ctx context.Context, id uuid.UUID) error {
 	if rec, err = s.team(ctx, permissions.PartnersUpdate, rec, err); err != nil {
 		return err
 	}
+	return s.deleteTeam(ctx, rec)
+}
+
+// DeleteTeamIn is DeleteTeam on the team teamID of the partner partnerID:
+// a team of another partner is ErrNotInPartner, and stays.
+func (s *Service) DeleteTeamIn(ctx context.Context, partnerID, teamID uuid.UUID) error {
+	rec, err := s.teamIn(ctx, partnerID, teamID, permissions.PartnersUpdate)
+	if err != nil {
+		return err
+	}
+	return s.deleteTeam(ctx, rec)
+}
+
+// deleteTeam is DeleteTeam once the caller is checked on the team rec.
+func (s *Service) deleteTeam(ctx context.Context, rec storage.TeamRecord) error {
 	if rec.Default {
 		return userkit.Errorf(userkit.Invalid, "the default team of a partner cannot be deleted")
 	}
 	return s.store.InTx(ctx, func(tx storage.Store) error {
-		if err := tx.DeleteTeam(ctx, id); err != nil {
+		if err := tx.DeleteTeam(ctx, rec.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, permissions.PartnersUpdate, "team", id.String(), rec.PartnerID)
+		return s.audit(ctx, tx, permissions.PartnersUpdate, "team", rec.ID.String(), rec.PartnerID)
 	})
 }
 

@@ -91,6 +91,8 @@ func TestErrors(t *testing.T) {
 		{"404_unknown_partner", req{Method: "GET", Path: "/partners/0188f5c4-0000-7000-8000-000000000000"}, 404, nil},
 		{"404_malformed_id", req{Method: "GET", Path: "/partners/42"}, 404, nil},
 		{"404_team_of_other_partner", req{Method: "GET", Path: "/partners/" + pa + "/teams/" + wd.teamB.ID.String()}, 404, nil},
+		{"404_team_of_other_partner_patch", req{Method: "PATCH", Path: "/partners/" + pa + "/teams/" + wd.teamB.ID.String(), Body: `{"name": "X"}`}, 404, nil},
+		{"404_team_of_other_partner_delete", req{Method: "DELETE", Path: "/partners/" + pa + "/teams/" + wd.teamB.ID.String()}, 404, nil},
 		{"404_role_of_other_portal", req{Method: "PATCH", Path: "/portals/" + portal + "/roles/" + wd.roleB.ID.String(), Body: `{"name": "X"}`}, 404, nil},
 		{"404_attribute_of_other_portal", req{Method: "DELETE", Path: "/portals/" + portal + "/attributes/" + wd.attrB.ID.String()}, 404, nil},
 		{"404_unknown_resource", req{Method: "GET", Path: "/resources/p-0000"}, 404, nil},

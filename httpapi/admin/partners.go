@@ -119,33 +119,15 @@ func (h *handlers) createTeam() http.Handler {
 	})
 }
 
-// team returns the team in the path, NotFound unless it belongs to the
-// partner in the path. The lookup runs as the caller, so the service checks
-// partners.read on the team's partner first.
-func (h *handlers) team(r *http.Request) (partners.Team, error) {
-	pid, err := pathID(r, "id")
-	if err != nil {
-		return partners.Team{}, err
-	}
-	tid, err := pathID(r, "team_id")
-	if err != nil {
-		return partners.Team{}, err
-	}
-	t, err := h.api.Partners.GetTeam(r.Context(), tid)
-	if err != nil {
-		return partners.Team{}, err
-	}
-	if t.PartnerID != pid {
-		return partners.Team{}, errNotFound
-	}
-	return t, nil
-}
-
 func (h *handlers) getTeam() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
-		t, err := h.team(r)
+		pid, tid, err := partPath(r, "team_id")
 		if err != nil {
 			return teamDTO{}, err
+		}
+		t, err := h.api.Partners.GetTeamIn(r.Context(), pid, tid)
+		if err != nil {
+			return teamDTO{}, partAnswer(err)
 		}
 		core.SetETag(w, t.Version)
 		return toTeam(t), nil
@@ -154,7 +136,7 @@ func (h *handlers) getTeam() http.Handler {
 
 func (h *handlers) updateTeam() http.Handler {
 	return core.Endpoint(h.api, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (teamDTO, error) {
-		t, err := h.team(r)
+		pid, tid, err := partPath(r, "team_id")
 		if err != nil {
 			return teamDTO{}, err
 		}
@@ -170,8 +152,9 @@ func (h *handlers) updateTeam() http.Handler {
 		if err != nil {
 			return teamDTO{}, err
 		}
-		if t, err = h.api.Partners.UpdateTeam(r.Context(), t.ID, params); err != nil {
-			return teamDTO{}, err
+		t, err := h.api.Partners.UpdateTeamIn(r.Context(), pid, tid, params)
+		if err != nil {
+			return teamDTO{}, partAnswer(err)
 		}
 		core.SetETag(w, t.Version)
 		return toTeam(t), nil
@@ -180,10 +163,10 @@ func (h *handlers) updateTeam() http.Handler {
 
 func (h *handlers) deleteTeam() http.Handler {
 	return core.Endpoint(h.api, http.StatusNoContent, func(_ http.ResponseWriter, r *http.Request) (core.Empty, error) {
-		t, err := h.team(r)
+		pid, tid, err := partPath(r, "team_id")
 		if err != nil {
 			return core.Empty{}, err
 		}
-		return core.Empty{}, h.api.Partners.DeleteTeam(r.Context(), t.ID)
+		return core.Empty{}, partAnswer(h.api.Partners.DeleteTeamIn(r.Context(), pid, tid))
 	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit/httpapi/internal/core"
+	"github.com/userkit/userkit/partners"
 	"github.com/userkit/userkit/portals"
 )
 
@@ -129,24 +130,24 @@ func (h *handlers) createRole() http.Handler {
 	})
 }
 
-// partPath returns the IDs of the portal and of its role or attribute
-// (the path value part) in the path.
-func partPath(r *http.Request, part string) (portal, id uuid.UUID, err error) {
-	if portal, err = pathID(r, "id"); err != nil {
+// partPath returns the IDs of the parent (a portal or a partner) and of
+// its role, attribute or team (the path value part) in the path.
+func partPath(r *http.Request, part string) (parent, id uuid.UUID, err error) {
+	if parent, err = pathID(r, "id"); err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
 	if id, err = pathID(r, part); err != nil {
 		return uuid.Nil, uuid.Nil, err
 	}
-	return portal, id, nil
+	return parent, id, nil
 }
 
-// partAnswer answers what the service says of a role or attribute in the
-// API's shape: one of another portal is the plain 404, a version on one
-// the 412 of errStale.
+// partAnswer answers what the service says of a role, attribute or team
+// in the API's shape: one of another portal or partner is the plain 404, a
+// version on a role or attribute the 412 of errStale.
 func partAnswer(err error) error {
 	switch {
-	case errors.Is(err, portals.ErrNotInPortal):
+	case errors.Is(err, portals.ErrNotInPortal), errors.Is(err, partners.ErrNotInPartner):
 		return errNotFound
 	case errors.Is(err, portals.ErrUnversioned):
 		return errStale
