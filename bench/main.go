@@ -134,10 +134,6 @@ func run(ctx context.Context, c config) error {
 		}
 	}()
 
-	if os.Getenv("PROBE") == "plans" {
-		probePlans(ctx, dir)
-		return nil
-	}
 	primary, err := load("sqlite", c.scale)
 	if err != nil {
 		return err
