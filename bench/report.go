@@ -230,7 +230,10 @@ absolute figures are medians, for the record only (the machine is shared and noi
   returning a fixed 420-byte JSON, both on 127.0.0.1 in the harness process, driven by its
   own HTTP/1.1 generator (8 keep-alive connections, one request in flight each, like
   ` + "`wrk -c8`" + `, time-bounded). The store is opened with the adapter's ` + "`Open`" + ` and today's pool
-  defaults. Users are drawn from the key's partner.
+  defaults (SQLite: ` + "`DSNParams`" + `, which maps the file). Users are drawn from the key's partner.
+  Every request sends the same key, so after the first one it is served from the
+  permission service's key cache (` + "`KeyCacheTTL`" + `, 500 ms) and a GET costs one statement;
+  the statement budget below counts the cold path (two).
 - **Kratos** is a server, not a library: its figures are the issue's (perf-2026-12.md,
   measured 2026-12 on this machine type with wrk, SQLite, 100k identities, ANALYZE on
   both), as shares of the bare ceiling of their own run (GET identity 2.6 %; list page of
