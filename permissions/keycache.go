@@ -84,17 +84,6 @@ func (c *keyCache) put(hash [32]byte, gen uint64, e keyEntry) {
 	c.entries[hash] = e
 }
 
-// touched records the last use written for the entry of hash, so that
-// the next hits do not write it again.
-func (c *keyCache) touched(hash [32]byte, at time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[hash]; ok {
-		e.rec.LastUsedAt = &at
-		c.entries[hash] = e
-	}
-}
-
 // invalidate forgets every entry; it runs after a change to keys or
 // grants has committed.
 func (c *keyCache) invalidate() {

@@ -14,10 +14,17 @@ import (
 	"github.com/userkit/userkit/storage/memory"
 )
 
-// keyReads counts the credential reads ResolveKeyGrants makes.
+// keyReads counts the credential reads ResolveKeyGrants makes, and its
+// transactions (the write of a key's last use is one).
 type keyReads struct {
 	*memory.Store
-	n atomic.Int64
+	n   atomic.Int64
+	txs atomic.Int64
+}
+
+func (k *keyReads) InTx(ctx context.Context, fn func(tx storage.Store) error) error {
+	k.txs.Add(1)
+	return k.Store.InTx(ctx, fn)
 }
 
 func (k *keyReads) APIKeyWithGrants(ctx context.Context, hash []byte) (storage.APIKeyRecord, []storage.GrantRecord, error) {
@@ -72,12 +79,21 @@ func TestKeyCacheHits(t *testing.T) {
 	t.Parallel()
 	is := is.New(t)
 	w := newCacheWorld(t, time.Hour)
+	w.store.txs.Store(0) // the fixture's writes
 	for range 5 {
 		ok, err := w.may(t)
 		is.NoErr(err)
 		is.True(ok)
 	}
-	is.Equal(w.store.n.Load(), int64(1)) // one read for five resolutions
+	is.Equal(w.store.n.Load(), int64(1))   // one read for five resolutions
+	is.Equal(w.store.txs.Load(), int64(1)) // and one write of the key's last use
+	w.f.clock.advance(2 * time.Minute)
+	for range 3 {
+		_, err := w.may(t)
+		is.NoErr(err)
+	}
+	is.Equal(w.store.n.Load(), int64(1))   // still held
+	is.Equal(w.store.txs.Load(), int64(2)) // its last use written once more, a minute on, and kept
 
 	bad := w.secret[:len(w.secret)-2] + "xx"
 	if bad == w.secret {

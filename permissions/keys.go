@@ -197,28 +197,45 @@ func (s *Service) resolveKey(ctx context.Context, secret string) (Principal, sto
 	}
 	hash := hashKey(secret)
 	rec, err := s.store.GetAPIKeyByHash(ctx, hash)
-	if errors.Is(err, userkit.ErrNotFound) {
-		return Principal{}, storage.APIKeyRecord{}, errBadKey
+	if err == nil {
+		err = s.admit(ctx, &rec, hash)
 	}
 	if err != nil {
-		return Principal{}, storage.APIKeyRecord{}, err
+		return Principal{}, storage.APIKeyRecord{}, keyErr(err)
 	}
+	return ServiceAccountPrincipal(rec.ServiceAccountID), rec, nil
+}
+
+// keyErr is a key lookup's error as the caller sees it: no such key is
+// errBadKey, like every other unusable key.
+func keyErr(err error) error {
+	if errors.Is(err, userkit.ErrNotFound) {
+		return errBadKey
+	}
+	return err
+}
+
+// admit decides whether rec, the key read by hash, may be used now
+// (errBadKey if not), and records its use at most once every
+// lastUsedEvery, setting rec.LastUsedAt when it does.
+func (s *Service) admit(ctx context.Context, rec *storage.APIKeyRecord, hash []byte) error {
 	// The lookup matched on the hash already; comparing again in constant
 	// time keeps the decision itself free of a timing signal whatever the
 	// adapter's index does.
 	if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
-		return Principal{}, storage.APIKeyRecord{}, errBadKey
+		return errBadKey
 	}
 	now := s.now()
-	if !usable(rec, now) {
-		return Principal{}, storage.APIKeyRecord{}, errBadKey
+	if !usable(*rec, now) {
+		return errBadKey
 	}
 	if rec.LastUsedAt == nil || now.Sub(*rec.LastUsedAt) >= lastUsedEvery {
 		if err := s.touch(ctx, rec.ID, now); err != nil {
-			return Principal{}, storage.APIKeyRecord{}, err
+			return err
 		}
+		rec.LastUsedAt = &now
 	}
-	return ServiceAccountPrincipal(rec.ServiceAccountID), rec, nil
+	return nil
 }
 
 func usable(rec storage.APIKeyRecord, now time.Time) bool {

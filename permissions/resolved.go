@@ -2,12 +2,9 @@ package permissions
 
 import (
 	"context"
-	"crypto/subtle"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/userkit/userkit"
 	"github.com/userkit/userkit/storage"
 )
 
@@ -87,31 +84,19 @@ func (s *Service) ResolveKeyGrants(ctx context.Context, secret string) (Resolved
 	}
 	if !hit {
 		rec, grants, err := cr.APIKeyWithGrants(ctx, hash)
-		if errors.Is(err, userkit.ErrNotFound) {
-			return Resolved{}, errBadKey
-		}
 		if err != nil {
-			return Resolved{}, err
-		}
-		if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
-			return Resolved{}, errBadKey
+			return Resolved{}, keyErr(err)
 		}
 		e = keyEntry{rec: rec, res: ResolvedWith(ServiceAccountPrincipal(rec.ServiceAccountID), grants), loaded: time.Now()}
-		if s.keys != nil && e.rec.RevokedAt == nil {
-			s.keys.put([32]byte(hash), gen, e)
-		}
 	}
-	now := s.now()
-	if !usable(e.rec, now) {
-		return Resolved{}, errBadKey
+	used := e.rec.LastUsedAt
+	if err := s.admit(ctx, &e.rec, hash); err != nil {
+		return Resolved{}, err
 	}
-	if e.rec.LastUsedAt == nil || now.Sub(*e.rec.LastUsedAt) >= lastUsedEvery {
-		if err := s.touch(ctx, e.rec.ID, now); err != nil {
-			return Resolved{}, err
-		}
-		if s.keys != nil {
-			s.keys.touched([32]byte(hash), now)
-		}
+	// Only a key that was admitted is kept; kept again when its last use
+	// was written, so that the next calls do not write it again.
+	if s.keys != nil && (!hit || e.rec.LastUsedAt != used) {
+		s.keys.put([32]byte(hash), gen, e)
 	}
 	return e.res, nil
 }
