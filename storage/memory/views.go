@@ -62,19 +62,9 @@ func (s *Store) MemberView(ctx context.Context, portalID, userID uuid.UUID) (v s
 }
 
 // MemberProfile implements storage.MemberViewReader.
-func (s *Store) MemberProfile(ctx context.Context, portalID, userID uuid.UUID) (v storage.MemberView, err error) {
-	err = s.read(ctx, func(d *data) error {
-		id, ok := d.memberByPair[pair{portalID, userID}]
-		row, found := d.users[userID]
-		if !ok || !found {
-			return notFound("portal membership")
-		}
-		v.Portal = d.portals[portalID]
-		v.Member = d.members[id]
-		v.Member.RoleIDs, v.Member.Attributes = nil, nil // not the profile's
-		v.User = row.record()
-		return nil
-	})
+func (s *Store) MemberProfile(ctx context.Context, portalID, userID uuid.UUID) (storage.MemberView, error) {
+	v, err := s.MemberView(ctx, portalID, userID)
+	v.Member.RoleIDs, v.Member.Attributes = nil, nil // not the profile's
 	return v, err
 }
 

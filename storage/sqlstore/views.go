@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -37,16 +36,13 @@ const viewKinds = "CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT
 // team_members_user_idx. The user's ~30 columns are NULL after the first
 // row, so that the driver does not copy them again for every partner,
 // portal and team (it copies every column of every row it steps to).
-var userViewQuery = "SELECT " + onlyWhen("x.k = 0", userCols) + ", x.k, " +
-	"pp.id, pp.num, pp.name, pp.created_at, pp.updated_at, pp.version, pp.member_count, " +
-	"m.portal_id, p.partner_id, " +
-	"t.id, t.num, t.partner_id, t.name, t.is_default, t.created_at, t.updated_at, t.version, " +
-	"CASE WHEN x.k = 0 THEN " + holdsAllCol + " END FROM users u " +
+var userViewQuery = "SELECT " + onlyWhen("x.k = 0", userCols) + ", x.k, " + partnerCols + ", m.portal_id, po.partner_id, " + teamCols +
+	", CASE WHEN x.k = 0 THEN " + holdsAllCol + " END FROM users u " +
 	"CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) x " +
 	"LEFT JOIN partner_members pm ON x.k = 1 AND pm.user_id = u.id " +
-	"LEFT JOIN partners pp ON pp.id = pm.partner_id " +
+	"LEFT JOIN partners p ON p.id = pm.partner_id " +
 	"LEFT JOIN portal_members m ON x.k = 2 AND m.user_id = u.id " +
-	"LEFT JOIN portals p ON p.id = m.portal_id " +
+	"LEFT JOIN portals po ON po.id = m.portal_id " +
 	"LEFT JOIN team_members tm ON x.k = 3 AND tm.user_id = u.id " +
 	"LEFT JOIN teams t ON t.id = tm.team_id " +
 	"WHERE u.num = ? ORDER BY x.k, pm.created_at, pm.seq, t.id"
@@ -62,58 +58,43 @@ func onlyWhen(cond, cols string) string {
 
 // UserViewByNum implements storage.UserViewReader.
 func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView, error) {
-	var v storage.UserView
+	v := storage.UserView{Partners: []storage.PartnerRecord{}, Teams: []storage.TeamRecord{}}
 	rows, err := s.query(ctx, userViewQuery, num)
 	if err != nil {
 		return v, s.wrap(err, "user", "")
 	}
 	defer rows.Close()
 	found := false
-	var skip []any // the user's columns after the first row: NULL
+	var (
+		u             storage.UserRecord
+		k             int64
+		p             storage.PartnerRecord
+		portal, owner uuid.UUID
+		t             storage.TeamRecord
+		all           sql.NullInt64
+	)
+	// Every part may be NULL (outer), which leaves its fields as they
+	// were: the user after the first row, the children on the rows of the
+	// other kinds. The destinations are built once and the parts zeroed
+	// for each row.
+	dst := append(append(outer(s.userDst(&u)), &k), outer(s.partnerDst(&p))...)
+	dst = append(append(dst, idCol{&portal}, idCol{&owner}), outer(s.teamDst(&t))...)
+	dst = append(dst, &all)
 	for rows.Next() {
-		var (
-			k                       int64
-			all                     sql.NullInt64
-			pid, portal, owner, tid uuid.UUID
-			tpartner                uuid.UUID
-			pnum, pver, tnum, tver  sql.NullInt64
-			pmembers                sql.NullInt64
-			pname, tname            string
-			tdef                    sql.NullBool
-			pc, pu, tc, tu          *time.Time
-		)
-		rest := []any{&k,
-			idCol{&pid}, &pnum, textCol{&pname}, s.ntc(&pc), s.ntc(&pu), &pver, &pmembers,
-			idCol{&portal}, idCol{&owner},
-			idCol{&tid}, &tnum, idCol{&tpartner}, textCol{&tname}, &tdef, s.ntc(&tc), s.ntc(&tu), &tver,
-			&all}
-		if !found {
-			rec, err := s.scanUser(withExtra{rows, rest})
-			if err != nil {
-				return storage.UserView{}, s.wrap(err, "user", "")
-			}
-			v.User, v.HoldsAll, found = rec, all.Int64 == 1, true
-			continue // the k = 0 row holds nothing else
-		}
-		if skip == nil {
-			var null any
-			skip = make([]any, len(s.userDst(&storage.UserRecord{})))
-			for i := range skip {
-				skip[i] = &null
-			}
-		}
-		if err := rows.Scan(append(skip[:len(skip):len(skip)], rest...)...); err != nil {
+		u, p, t = storage.UserRecord{}, storage.PartnerRecord{}, storage.TeamRecord{}
+		if err := rows.Scan(dst...); err != nil {
 			return storage.UserView{}, s.wrap(err, "user", "")
 		}
 		switch {
-		case k == 1 && pid != uuid.Nil && pc != nil && pu != nil:
-			v.Partners = append(v.Partners, storage.PartnerRecord{ID: pid, Num: pnum.Int64, Name: pname, CreatedAt: *pc, UpdatedAt: *pu, Version: pver.Int64, MemberCount: pmembers.Int64})
-			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePartner, ID: pid, Num: pnum.Int64})
+		case k == 0:
+			v.User, v.HoldsAll, found = u, all.Int64 == 1, true
+		case k == 1 && p.ID != uuid.Nil:
+			v.Partners = append(v.Partners, p)
+			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePartner, ID: p.ID, Num: p.Num})
 		case k == 2 && portal != uuid.Nil:
 			v.Scopes = append(v.Scopes, storage.UserScope{Kind: storage.ScopePortal, ID: portal, Owner: owner})
-		case k == 3 && tid != uuid.Nil && tc != nil && tu != nil:
-			v.Teams = append(v.Teams, storage.TeamRecord{ID: tid, Num: tnum.Int64, PartnerID: tpartner, Name: tname, Default: tdef.Bool,
-				CreatedAt: *tc, UpdatedAt: *tu, Version: tver.Int64})
+		case k == 3 && t.ID != uuid.Nil:
+			v.Teams = append(v.Teams, t)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -121,12 +102,6 @@ func (s *Store) UserViewByNum(ctx context.Context, num int64) (storage.UserView,
 	}
 	if !found {
 		return storage.UserView{}, s.wrap(sql.ErrNoRows, "user", "")
-	}
-	if v.Partners == nil {
-		v.Partners = []storage.PartnerRecord{}
-	}
-	if v.Teams == nil {
-		v.Teams = []storage.TeamRecord{}
 	}
 	return v, nil
 }
