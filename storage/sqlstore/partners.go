@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/userkit/userkit"
@@ -241,33 +239,30 @@ func (s *Store) FactsOfUsers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUI
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.query(ctx, "SELECT u.id, CASE WHEN EXISTS (SELECT 1 FROM grants g WHERE g.principal_id = u.id AND g.action = '*' AND g.scope_kind = '*') THEN 1 ELSE 0 END, "+
-		"p.id, p.num, p.name, p.created_at, p.updated_at, p.version, p.member_count FROM users u "+
+	rows, err := s.query(ctx, "SELECT u.id, "+holdsAllCol+", "+partnerCols+" FROM users u "+
 		"LEFT JOIN partner_members pm ON pm.user_id = u.id LEFT JOIN partners p ON p.id = pm.partner_id "+
 		"WHERE u.id IN ("+placeholders(len(ids))+") ORDER BY u.id, pm.created_at, pm.seq", s.ids(ids)...)
 	if err != nil {
 		return nil, s.wrap(err, "user", "")
 	}
 	defer rows.Close()
+	var (
+		id  uuid.UUID
+		all int64
+		p   storage.PartnerRecord
+	)
+	// The partner is NULL for a user in none (outer), so it is zeroed for
+	// each row.
+	dst := append([]any{idCol{&id}, &all}, outer(s.partnerDst(&p))...)
 	for rows.Next() {
-		var (
-			id, pid  uuid.UUID
-			all      int64
-			num, ver sql.NullInt64
-			members  sql.NullInt64
-			name     textCol
-			nameS    string
-			created  *time.Time
-			updated  *time.Time
-		)
-		name = textCol{&nameS}
-		if err := rows.Scan(idCol{&id}, &all, idCol{&pid}, &num, name, s.ntc(&created), s.ntc(&updated), &ver, &members); err != nil {
+		p = storage.PartnerRecord{}
+		if err := rows.Scan(dst...); err != nil {
 			return nil, s.wrap(err, "user", "")
 		}
 		f := out[id]
 		f.HoldsAll = all == 1
-		if pid != uuid.Nil && created != nil && updated != nil {
-			f.Partners = append(f.Partners, storage.PartnerRecord{ID: pid, Num: num.Int64, Name: nameS, CreatedAt: *created, UpdatedAt: *updated, Version: ver.Int64, MemberCount: members.Int64})
+		if p.ID != uuid.Nil {
+			f.Partners = append(f.Partners, p)
 		}
 		out[id] = f
 	}

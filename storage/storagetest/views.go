@@ -10,12 +10,13 @@ import (
 )
 
 // viewTests check the optional readers that read in one statement what
-// a request shows (storage.UserViewReader, MemberViewReader,
+// a request shows (storage.UserViewReader, UserFactsReader, MemberViewReader,
 // MemberPageReader, PartnerViewReader, RoleListReader, PortalPartReader,
 // AccountReader) against the reads they replace; a store without one
 // skips its test.
 var viewTests = []test{
 	{"UserView", testUserView},
+	{"UserFacts", testUserFacts},
 	{"MemberView", testMemberView},
 	{"MemberViewPage", testMemberViewPage},
 	{"PartnerView", testPartnerView},
@@ -92,6 +93,38 @@ func testUserView(t *testing.T, s storage.Store) {
 
 	_, err = vr.UserViewByNum(ctx, 999)
 	is.Equal(match(err, userkit.ErrNotFound), "ok") // a number nobody has
+}
+
+func testUserFacts(t *testing.T, s storage.Store) {
+	fr := capability[storage.UserFactsReader](t, s)
+	is := is.New(t)
+	ctx := t.Context()
+
+	u, other, loner := createUser(t, s, 1), createUser(t, s, 2), createUser(t, s, 3)
+	p1, p2 := createPartner(t, s, 1), createPartner(t, s, 2)
+	join(t, s, p2.ID, u.ID) // joined first
+	join(t, s, p1.ID, u.ID)
+	join(t, s, p1.ID, other.ID)
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(u.ID, "users.read", storage.ScopeAll, uuid.Nil))))
+	is.NoErr(s.AddGrant(ctx, ptr(newGrant(other.ID, "*", storage.ScopeAll, uuid.Nil))))
+
+	facts, err := fr.FactsOfUsers(ctx, []uuid.UUID{u.ID, other.ID, loner.ID, newID()})
+	is.NoErr(err)
+	for _, id := range []uuid.UUID{u.ID, other.ID} {
+		partners, err := s.PartnersOfUser(ctx, id)
+		is.NoErr(err)
+		is.Equal(diff(partners, facts[id].Partners), "") // partners as PartnersOfUser: in join order, with their counts
+	}
+	is.Equal(facts[u.ID].Partners[0].ID, p2.ID) // joined first
+	is.True(!facts[u.ID].HoldsAll)              // users.read on everything is not "*"
+	is.True(facts[other.ID].HoldsAll)           // "*" on everything
+	is.Equal(len(facts[loner.ID].Partners), 0)  // in no partner
+	is.True(!facts[loner.ID].HoldsAll)
+	is.Equal(len(facts), 3) // a user that does not exist has none
+
+	none, err := fr.FactsOfUsers(ctx, nil)
+	is.NoErr(err)
+	is.Equal(len(none), 0)
 }
 
 func testMemberView(t *testing.T, s storage.Store) {
