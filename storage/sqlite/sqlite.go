@@ -308,12 +308,7 @@ func bytesEnd(b []byte) (end []byte, ok bool) {
 // ftsMatch returns the rowids of at most maxIndexed+1 rows that match the
 // FTS5 query.
 func ftsMatch(ctx context.Context, q sqlstore.Querier, query string) ([]int64, error) {
-	return collectNums(ctx, q, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?", query, maxIndexed+1)
-}
-
-// collectNums runs a query of one integer column and returns its values.
-func collectNums(ctx context.Context, q sqlstore.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, "SELECT rowid FROM users_fts WHERE users_fts MATCH ? LIMIT ?", query, maxIndexed+1)
 	if err != nil {
 		return nil, err
 	}
